@@ -1,0 +1,181 @@
+"""Facts the index reads from a repository, each with its position.
+
+Everything here is a frozen dataclass: facts are read once and never mutated. Paths are
+root-relative with forward slashes; lines are 1-based, columns 1-based (as editors show them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Located:
+    """A name written at a position."""
+
+    name: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    line: int
+    col: int
+    bases: Tuple[str, ...]
+    decorators: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    module: str  # as written, without leading dots
+    level: int  # number of leading dots
+    name: str  # the name in the source module
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """Top-level facts of one modeling file: classes, bound names, imports."""
+
+    path: str
+    classes: Mapping[str, ClassFact]
+    defined: frozenset  # every top-level bound name (classes, functions, assignments)
+    imports: Mapping[str, ImportedName]
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1][: -len(".py")]
+
+    def exposes(self, name: str) -> bool:
+        return name in self.defined or name in self.imports
+
+
+@dataclass(frozen=True)
+class StructureList:
+    """One ``_import_structure[...]`` statement (or a key of the dict literal)."""
+
+    key: str
+    names: Tuple[Located, ...]
+    line: int
+    end_line: int
+    form: str  # "assign" | "extend" | "append" | "dict" | "other"
+
+
+@dataclass(frozen=True)
+class ImportBlock:
+    """One ``from .x import (...)`` statement."""
+
+    module: str  # as written after the dots
+    level: int
+    names: Tuple[Located, ...]
+    line: int
+    end_line: int
+    star: bool = False
+
+
+@dataclass(frozen=True)
+class GuardBlock:
+    """A ``try: if not is_x_available(): raise OptionalDependencyNotAvailable()`` block and its ``else:`` body."""
+
+    guard: Tuple[str, ...]  # the availability functions tested, e.g. ("is_tf_available",)
+    line: int
+    end_line: int
+    structure: Tuple[StructureList, ...]
+    imports: Tuple[ImportBlock, ...]
+
+
+@dataclass(frozen=True)
+class InitFacts:
+    """Both halves of a lazy ``__init__.py``."""
+
+    path: str
+    base_structure: Tuple[StructureList, ...]  # keys of the ``_import_structure = {...}`` literal
+    structure_guards: Tuple[GuardBlock, ...]  # guarded blocks before ``if TYPE_CHECKING``
+    base_imports: Tuple[ImportBlock, ...]  # unguarded imports under ``if TYPE_CHECKING``
+    type_checking_guards: Tuple[GuardBlock, ...]
+    type_checking_line: Optional[int]
+
+    def guarded_structure(self, guard: str) -> Tuple[StructureList, ...]:
+        return tuple(s for g in self.structure_guards if g.guard == (guard,) for s in g.structure)
+
+    def guarded_imports(self, guard: str) -> Tuple[ImportBlock, ...]:
+        return tuple(i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports)
+
+    def all_structure(self) -> Tuple[StructureList, ...]:
+        return self.base_structure + tuple(s for g in self.structure_guards for s in g.structure)
+
+    def all_imports(self) -> Tuple[ImportBlock, ...]:
+        return self.base_imports + tuple(i for g in self.type_checking_guards for i in g.imports)
+
+
+@dataclass(frozen=True)
+class MappingEntry:
+    key: str
+    values: Tuple[str, ...]
+    line: int
+    end_line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class MappingFacts:
+    """One ``NAME = OrderedDict([...])`` of an auto module."""
+
+    name: str
+    line: int
+    end_line: int
+    entries: Tuple[MappingEntry, ...]
+
+
+@dataclass(frozen=True)
+class AutoFacts:
+    path: str
+    mappings: Mapping[str, MappingFacts]
+
+
+@dataclass(frozen=True)
+class DummyObject:
+    name: str
+    kind: str  # "constant" | "function" | "class"
+    line: int
+
+
+@dataclass(frozen=True)
+class DummyFacts:
+    path: str
+    objects: Tuple[DummyObject, ...]
+
+
+@dataclass(frozen=True)
+class TextListFacts:
+    """A file that is a list of lines, such as ``utils/documentation_tests.txt``."""
+
+    path: str
+    lines: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AutodocEntry:
+    name: str  # the object documented (last dotted component)
+    written: str  # as written after ``[[autodoc]]``
+    header: Optional[str]  # the ``##`` header just above, if any
+    line: int  # first line of the section (header, or the autodoc line)
+    autodoc_line: int
+    members: Tuple[str, ...]
+    end_line: int  # last non-blank line of the section
+
+
+@dataclass(frozen=True)
+class DocPageFacts:
+    path: str
+    entries: Tuple[AutodocEntry, ...]
+
+
+@dataclass(frozen=True)
+class ConfigFacts:
+    """A ``configuration_*.py``: the config classes and their ``model_type``."""
+
+    path: str
+    model_types: Tuple[Tuple[str, str], ...] = field(default=())  # (model_type, config class)

@@ -1,0 +1,443 @@
+"""Readers that turn one file's text into facts, with the standard library's ``ast``.
+
+Nothing here imports or executes the code it reads. Modeling files are large and only their
+top-level skeleton matters (class headers, imports, bound names), so they are read through
+``skeleton``: every other line is blanked before parsing, which keeps line numbers exact and costs a
+fraction of a full parse. If the skeleton does not parse (a statement start inside a string, say),
+the whole file is parsed instead, and a real syntax error is reported with its line.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from tfintegrity.errors import TfiError
+from tfintegrity.facts import (
+    AutodocEntry,
+    AutoFacts,
+    ClassFact,
+    ConfigFacts,
+    DocPageFacts,
+    DummyFacts,
+    DummyObject,
+    GuardBlock,
+    ImportBlock,
+    ImportedName,
+    InitFacts,
+    Located,
+    MappingEntry,
+    MappingFacts,
+    ModuleFacts,
+    StructureList,
+    TextListFacts,
+)
+
+STRUCTURE_NAME = "_import_structure"
+
+
+def parse_python(path: str, text: str) -> ast.Module:
+    """Parse ``text`` or raise a one-line ``TfiError`` naming the file and line."""
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        raise TfiError(f"cannot parse Python: {exc.msg}", path, exc.lineno) from None
+    except (ValueError, MemoryError, RecursionError) as exc:
+        raise TfiError(f"cannot parse Python: {type(exc).__name__}: {exc}", path) from None
+
+
+# --------------------------------------------------------------------------- modeling files
+
+_STATEMENT_START = re.compile(r"(class|def|async def|from|import)\b|@|([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)")
+_OPEN = "([{"
+_CLOSE = ")]}"
+
+
+def _code_part(line: str) -> Tuple[str, int]:
+    """The line without its comment, and the bracket depth change of that part."""
+    depth = 0
+    quote = ""
+    for pos, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:pos].rstrip(), depth
+        elif char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+    return line.rstrip(), depth
+
+
+def _statement_extent(lines: List[str], start: int) -> int:
+    """Index of the last line of the bracketed statement starting at ``start``."""
+    depth = 0
+    end = start
+    while end < len(lines):
+        code, delta = _code_part(lines[end])
+        depth += delta
+        if depth <= 0 and not code.endswith("\\"):
+            return end
+        end += 1
+    return len(lines) - 1
+
+
+def skeleton(text: str) -> str:
+    """The file's top-level class headers, decorators, imports and bound names; other lines blank."""
+    lines = text.split("\n")
+    out = [""] * len(lines)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = _STATEMENT_START.match(line) if line[:1] not in ("", " ", "\t", "#") else None
+        if match is None:
+            i += 1
+            continue
+        keyword, assigned = match.group(1), match.group(2)
+        if assigned is not None:
+            out[i] = f"{assigned} = None"
+            i += 1
+            continue
+        if keyword in ("def", "async def"):
+            name = re.match(r"(?:async\s+)?def\s+(\w+)", line)
+            out[i] = f"def {name.group(1)}(): ..." if name else line
+            i += 1
+            continue
+        end = _statement_extent(lines, i)
+        out[i : end + 1] = lines[i : end + 1]
+        if keyword == "class":
+            code, _ = _code_part(lines[end])
+            if code.endswith(":"):
+                out[end] = code + " ..."
+        i = end + 1
+    return "\n".join(out)
+
+
+def read_module(path: str, text: str) -> ModuleFacts:
+    try:
+        tree = ast.parse(skeleton(text), filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        tree = parse_python(path, text)
+    classes: Dict[str, ClassFact] = {}
+    defined = set()
+    imports: Dict[str, ImportedName] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = ClassFact(
+                name=node.name,
+                line=node.lineno,
+                col=node.col_offset + 1,
+                bases=tuple(_dotted_tail(b) for b in node.bases),
+                decorators=tuple(_dotted_tail(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
+            )
+            defined.add(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    defined.add(target.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    imports[alias.asname or alias.name] = ImportedName(node.module or "", node.level, alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imports[alias.asname or alias.name.split(".")[0]] = ImportedName(alias.name, 0, "")
+    return ModuleFacts(path=path, classes=classes, defined=frozenset(defined), imports=imports)
+
+
+def _dotted_tail(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return _dotted_tail(node.value)
+    return ""
+
+
+# --------------------------------------------------------------------------- lazy inits
+
+
+def _strings(node: ast.expr) -> Optional[Tuple[Located, ...]]:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    names = []
+    for elt in node.elts:
+        if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str)):
+            return None
+        names.append(Located(elt.value, elt.lineno, elt.col_offset + 1))
+    return tuple(names)
+
+
+def _structure_statement(node: ast.stmt) -> Optional[StructureList]:
+    """``_import_structure["k"] = [...]`` or ``_import_structure["k"].extend([...])`` / ``.append("x")``."""
+    end = node.end_lineno or node.lineno
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        key = _structure_key(target)
+        if key is not None:
+            names = _strings(node.value)
+            return StructureList(key, names or (), node.lineno, end, "assign" if names is not None else "other")
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        call = node.value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ("extend", "append") and len(call.args) == 1:
+            key = _structure_key(func.value)
+            if key is None:
+                return None
+            arg = call.args[0]
+            if func.attr == "append":
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    return StructureList(key, (Located(arg.value, arg.lineno, arg.col_offset + 1),), node.lineno, end, "append")
+                return StructureList(key, (), node.lineno, end, "other")
+            names = _strings(arg)
+            return StructureList(key, names or (), node.lineno, end, "extend" if names is not None else "other")
+    return None
+
+
+def _structure_key(node: ast.expr) -> Optional[str]:
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == STRUCTURE_NAME
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return node.slice.value
+    return None
+
+
+def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
+    """The availability functions a ``try: if not is_x_available(): raise ...`` block tests."""
+    if not isinstance(node, ast.Try) or not node.body:
+        return None
+    first = node.body[0]
+    if not (isinstance(first, ast.If) and isinstance(first.test, ast.UnaryOp) and isinstance(first.test.op, ast.Not)):
+        return None
+    if not (first.body and isinstance(first.body[0], ast.Raise)):
+        return None
+    operand = first.test.operand
+    calls = operand.values if isinstance(operand, ast.BoolOp) and isinstance(operand.op, ast.And) else [operand]
+    names = []
+    for call in calls:
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            return None
+        names.append(call.func.id)
+    return tuple(names)
+
+
+def _import_block(node: ast.ImportFrom) -> ImportBlock:
+    names = tuple(Located(a.asname or a.name, node.lineno, node.col_offset + 1) for a in node.names if a.name != "*")
+    # ast gives no per-alias position before 3.10; find each name on its line for precise columns.
+    located = []
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        line, col = getattr(alias, "lineno", node.lineno), getattr(alias, "col_offset", node.col_offset)
+        located.append(Located(alias.asname or alias.name, line, col + 1))
+    return ImportBlock(
+        module=node.module or "",
+        level=node.level,
+        names=tuple(located) if located else names,
+        line=node.lineno,
+        end_line=node.end_lineno or node.lineno,
+        star=any(a.name == "*" for a in node.names),
+    )
+
+
+def read_init(path: str, text: str) -> InitFacts:
+    tree = parse_python(path, text)
+    base_structure: List[StructureList] = []
+    structure_guards: List[GuardBlock] = []
+    base_imports: List[ImportBlock] = []
+    type_checking_guards: List[GuardBlock] = []
+    type_checking_line: Optional[int] = None
+    for node in tree.body:
+        guard = guard_of(node)
+        if guard is not None and isinstance(node, ast.Try):
+            statements = tuple(s for s in map(_structure_statement, node.orelse) if s is not None)
+            structure_guards.append(GuardBlock(guard, node.lineno, node.end_lineno or node.lineno, statements, ()))
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == STRUCTURE_NAME
+            and isinstance(node.value, ast.Dict)
+        ):
+            for key, value in zip(node.value.keys, node.value.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    names = _strings(value)
+                    base_structure.append(
+                        StructureList(key.value, names or (), key.lineno, value.end_lineno or key.lineno, "dict")
+                    )
+            continue
+        statement = _structure_statement(node)
+        if statement is not None:
+            base_structure.append(statement)
+            continue
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            type_checking_line = node.lineno
+            for inner in node.body:
+                inner_guard = guard_of(inner)
+                if inner_guard is not None and isinstance(inner, ast.Try):
+                    blocks = tuple(_import_block(s) for s in inner.orelse if isinstance(s, ast.ImportFrom))
+                    type_checking_guards.append(
+                        GuardBlock(inner_guard, inner.lineno, inner.end_lineno or inner.lineno, (), blocks)
+                    )
+                elif isinstance(inner, ast.ImportFrom):
+                    base_imports.append(_import_block(inner))
+    return InitFacts(
+        path=path,
+        base_structure=tuple(base_structure),
+        structure_guards=tuple(structure_guards),
+        base_imports=tuple(base_imports),
+        type_checking_guards=tuple(type_checking_guards),
+        type_checking_line=type_checking_line,
+    )
+
+
+# --------------------------------------------------------------------------- auto mappings
+
+
+def read_auto(path: str, text: str, suffix: str = "_MAPPING_NAMES") -> AutoFacts:
+    tree = parse_python(path, text)
+    mappings: Dict[str, MappingFacts] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            continue
+        name = node.targets[0].id
+        if not name.endswith(suffix):
+            continue
+        value = node.value
+        if not (isinstance(value, ast.Call) and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
+            continue
+        entries = []
+        for elt in value.args[0].elts:
+            entry = _mapping_entry(elt)
+            if entry is None:
+                raise TfiError(f"{name}: an entry that is not a (\"model_type\", \"Class\") pair", path, elt.lineno)
+            entries.append(entry)
+        mappings[name] = MappingFacts(name, node.lineno, node.end_lineno or node.lineno, tuple(entries))
+    return AutoFacts(path=path, mappings=mappings)
+
+
+def _mapping_entry(node: ast.expr) -> Optional[MappingEntry]:
+    if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
+        return None
+    key, value = node.elts
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        values: Tuple[str, ...] = (value.value,)
+    else:
+        names = _strings(value)
+        if names is None:
+            return None
+        values = tuple(n.name for n in names)
+    return MappingEntry(key.value, values, node.lineno, node.end_lineno or node.lineno, node.col_offset + 1)
+
+
+# --------------------------------------------------------------------------- dummies, configs
+
+
+def read_dummies(path: str, text: str) -> DummyFacts:
+    tree = parse_python(path, text)
+    objects = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            objects.append(DummyObject(node.name, "class", node.lineno))
+        elif isinstance(node, ast.FunctionDef):
+            objects.append(DummyObject(node.name, "function", node.lineno))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    objects.append(DummyObject(target.id, "constant", node.lineno))
+    return DummyFacts(path=path, objects=tuple(objects))
+
+
+def read_config(path: str, text: str) -> ConfigFacts:
+    tree = parse_python(path, text)
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            target: Optional[ast.expr] = None
+            value: Optional[ast.expr] = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign):
+                target, value = stmt.target, stmt.value
+            if (
+                isinstance(target, ast.Name)
+                and target.id == "model_type"
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                found.append((value.value, node.name))
+    return ConfigFacts(path=path, model_types=tuple(found))
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def read_text_list(path: str, text: str) -> TextListFacts:
+    return TextListFacts(path=path, lines=tuple(text.splitlines()))
+
+
+_AUTODOC = re.compile(r"\[\[autodoc\]\]\s+(\S+)")
+_MEMBER = re.compile(r"\s+-\s+(\S+)")
+
+
+def read_doc_page(path: str, text: str) -> DocPageFacts:
+    lines = text.splitlines()
+    entries = []
+    for index, line in enumerate(lines):
+        match = _AUTODOC.match(line)
+        if match is None:
+            continue
+        written = match.group(1)
+        header: Optional[str] = None
+        start = index
+        above = index - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        if above >= 0 and lines[above].startswith("#"):
+            header = lines[above].lstrip("#").strip()
+            start = above
+        members = []
+        end = index
+        below = index + 1
+        while below < len(lines):
+            member = _MEMBER.match(lines[below])
+            if member is None:
+                break
+            members.append(member.group(1))
+            end = below
+            below += 1
+        entries.append(
+            AutodocEntry(
+                name=written.rsplit(".", 1)[-1],
+                written=written,
+                header=header,
+                line=start + 1,
+                autodoc_line=index + 1,
+                members=tuple(members),
+                end_line=end + 1,
+            )
+        )
+    return DocPageFacts(path=path, entries=tuple(entries))
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    return iter(text.splitlines())

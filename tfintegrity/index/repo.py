@@ -1,0 +1,144 @@
+"""The repository index: reads each file at most once, on first need, and keeps its facts.
+
+An optional overlay of in-memory texts stands in front of the disk, so that the fix loop can
+re-check planned edits before anything is written.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+from typing import Callable, Dict, List, Mapping, Optional, TypeVar
+
+from tfintegrity.errors import TfiError
+from tfintegrity.facts import (
+    AutoFacts,
+    ConfigFacts,
+    DocPageFacts,
+    DummyFacts,
+    InitFacts,
+    ModuleFacts,
+    TextListFacts,
+)
+from tfintegrity.index import readers
+
+T = TypeVar("T")
+
+BOM = "\ufeff"
+
+
+def decode(path: str, data: bytes) -> str:
+    """UTF-8 text of a file (a byte-order mark is dropped), or a one-line error with the bad line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise TfiError(f"not UTF-8 (byte 0x{data[exc.start]:02x})", path, line) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+class RepoIndex:
+    """Lazy, memoized facts about one repository root."""
+
+    def __init__(self, root: Path, package: str, overlay: Optional[Mapping[str, str]] = None) -> None:
+        self.root = root.resolve()
+        self.package = package.strip("/")
+        self.overlay: Dict[str, str] = dict(overlay or {})
+        self._texts: Dict[str, Optional[str]] = {}
+        self._facts: Dict[tuple, object] = {}
+        self._listing: Dict[str, List[str]] = {}
+
+    # ------------------------------------------------------------------ files
+
+    def absolute(self, rel: str) -> Path:
+        return self.root / rel
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.overlay or (self.root / rel).is_file()
+
+    def text(self, rel: str) -> Optional[str]:
+        """The file's text, ``None`` when it does not exist."""
+        if rel in self.overlay:
+            return self.overlay[rel]
+        if rel not in self._texts:
+            self._texts[rel] = self._read(rel)
+        return self._texts[rel]
+
+    def _read(self, rel: str) -> Optional[str]:
+        path = self.root / rel
+        if path.is_symlink() or any(p.is_symlink() for p in path.parents if self.root in p.parents):
+            resolved = path.resolve()
+            if resolved != self.root and self.root not in resolved.parents:
+                raise TfiError("symbolic link points outside the root; refusing to read it", rel)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise TfiError("expected a file, found a directory", rel) from None
+        except OSError as exc:
+            raise TfiError(f"cannot read: {exc.strerror or exc}", rel) from None
+        return decode(rel, data)
+
+    def files_read(self) -> List[str]:
+        return sorted(k for k, v in self._texts.items() if v is not None)
+
+    def listdir(self, rel_dir: str) -> List[str]:
+        """Names in a directory (sorted), including overlay files; empty when it does not exist."""
+        if rel_dir not in self._listing:
+            try:
+                names = set(os.listdir(self.root / rel_dir))
+            except (FileNotFoundError, NotADirectoryError):
+                names = set()
+            except OSError as exc:
+                raise TfiError(f"cannot list: {exc.strerror or exc}", rel_dir) from None
+            self._listing[rel_dir] = sorted(names)
+        prefix = rel_dir.rstrip("/") + "/"
+        extra = {k[len(prefix) :] for k in self.overlay if k.startswith(prefix) and "/" not in k[len(prefix) :]}
+        return sorted(set(self._listing[rel_dir]) | extra)
+
+    def glob(self, rel_dir: str, pattern: str) -> List[str]:
+        return [f"{rel_dir}/{n}" for n in self.listdir(rel_dir) if fnmatch.fnmatchcase(n, pattern)]
+
+    def is_dir(self, rel: str) -> bool:
+        return (self.root / rel).is_dir()
+
+    # ------------------------------------------------------------------ facts
+
+    def _facts_of(self, kind: str, rel: str, reader: Callable[[str, str], T]) -> Optional[T]:
+        key = (kind, rel)
+        if key not in self._facts:
+            text = self.text(rel)
+            self._facts[key] = None if text is None else reader(rel, text)
+        return self._facts[key]  # type: ignore[return-value]
+
+    def module(self, rel: str) -> Optional[ModuleFacts]:
+        return self._facts_of("module", rel, readers.read_module)
+
+    def init(self, rel: str) -> Optional[InitFacts]:
+        return self._facts_of("init", rel, readers.read_init)
+
+    def auto(self, rel: str) -> Optional[AutoFacts]:
+        return self._facts_of("auto", rel, readers.read_auto)
+
+    def dummies(self, rel: str) -> Optional[DummyFacts]:
+        return self._facts_of("dummies", rel, readers.read_dummies)
+
+    def config(self, rel: str) -> Optional[ConfigFacts]:
+        return self._facts_of("config", rel, readers.read_config)
+
+    def text_list(self, rel: str) -> Optional[TextListFacts]:
+        return self._facts_of("text_list", rel, readers.read_text_list)
+
+    def doc_page(self, rel: str) -> Optional[DocPageFacts]:
+        return self._facts_of("doc_page", rel, readers.read_doc_page)
+
+    def with_overlay(self, overlay: Mapping[str, str]) -> "RepoIndex":
+        """A fresh index that sees ``overlay`` in front of this one's files."""
+        merged = dict(self.overlay)
+        merged.update(overlay)
+        fresh = RepoIndex(self.root, self.package, merged)
+        fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
+        fresh._listing = dict(self._listing)
+        return fresh
