@@ -1,0 +1,1 @@
+"""Auto classes (only the mapping name tables are synthesized)."""
