@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
@@ -236,8 +236,6 @@ def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
 
 
 def _import_block(node: ast.ImportFrom) -> ImportBlock:
-    names = tuple(Located(a.asname or a.name, node.lineno, node.col_offset + 1) for a in node.names if a.name != "*")
-    # ast gives no per-alias position before 3.10; find each name on its line for precise columns.
     located = []
     for alias in node.names:
         if alias.name == "*":
@@ -247,7 +245,7 @@ def _import_block(node: ast.ImportFrom) -> ImportBlock:
     return ImportBlock(
         module=node.module or "",
         level=node.level,
-        names=tuple(located) if located else names,
+        names=tuple(located),
         line=node.lineno,
         end_line=node.end_lineno or node.lineno,
         star=any(a.name == "*" for a in node.names),
@@ -437,7 +435,3 @@ def read_doc_page(path: str, text: str) -> DocPageFacts:
             )
         )
     return DocPageFacts(path=path, entries=tuple(entries))
-
-
-def iter_lines(text: str) -> Iterator[str]:
-    return iter(text.splitlines())

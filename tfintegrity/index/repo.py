@@ -140,5 +140,6 @@ class RepoIndex:
         merged.update(overlay)
         fresh = RepoIndex(self.root, self.package, merged)
         fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
+        fresh._facts = {k: v for k, v in self._facts.items() if k[1] not in overlay}
         fresh._listing = dict(self._listing)
         return fresh

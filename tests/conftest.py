@@ -1,0 +1,28 @@
+"""Shared fixtures: the real Transformers 4.31.0 tree (assembled at run time, cached)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import realtree  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def real_tree_pristine() -> Path:
+    """The assembled 4.31.0 tree. Never write to it: use ``real_tree``."""
+    tree, reason = realtree.assemble()
+    if tree is None:
+        print(f"SKIP real-tree test: {reason}")
+        pytest.skip(f"real Transformers {realtree.VERSION} tree unavailable: {reason}")
+    return tree
+
+
+@pytest.fixture
+def real_tree(real_tree_pristine: Path, tmp_path: Path) -> Path:
+    """A fresh writable copy of the 4.31.0 tree."""
+    return realtree.copy_tree(real_tree_pristine, tmp_path / "transformers")

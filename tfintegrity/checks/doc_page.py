@@ -1,0 +1,100 @@
+"""Doc pages: a ``## X`` / ``[[autodoc]] X`` / ``    - call`` section for each documented public class."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from tfintegrity.context import Context, finding, require_params
+from tfintegrity.facts import AutodocEntry, DocPageFacts
+from tfintegrity.findings import Finding
+from tfintegrity.index.catalog import Model, PublicClass
+from tfintegrity.ruleset import Rule
+
+
+class Autodoc:
+    name = "autodoc"
+
+    def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
+        problem = require_params(params, {"doc_dir": str, "exclude_suffixes": list, "stale_pattern": str})
+        if problem is None:
+            try:
+                re.compile(params["stale_pattern"])
+            except re.error as exc:
+                return f"stale_pattern is not a regular expression: {exc}"
+        return problem
+
+    def documented(self, rule: Rule, model: Model) -> List[PublicClass]:
+        suffixes = tuple(rule.params["exclude_suffixes"])
+        return [c for c in model.classes if not c.name.endswith(suffixes)]
+
+    def page_of(self, ctx: Context, rule: Rule, model: Model) -> Tuple[str, bool]:
+        return ctx.catalog.doc_page(model, ctx.path(rule.params["doc_dir"]))
+
+    def check(self, ctx: Context, rule: Rule) -> List[Finding]:
+        out: List[Finding] = []
+        member = ctx.backend.doc_member
+        for model in ctx.models():
+            classes = self.documented(rule, model)
+            if not classes:
+                continue
+            page, exists = self.page_of(ctx, rule, model)
+            place = f"{page}:{rule.slug}"
+            if not exists:
+                for cls in classes:
+                    out.append(
+                        finding(rule, "missing", cls.name, model.folder, cls.path, cls.line, cls.col,
+                                f"{cls.name} has no doc page: {page} does not exist; create it, then run --fix",
+                                fixable=False, place=place)
+                    )
+                continue
+            facts = ctx.index.doc_page(page)
+            assert facts is not None
+            by_name: Dict[str, AutodocEntry] = {e.name: e for e in facts.entries}
+            anchor = self.insert_line(facts, ctx.backend.class_prefix)
+            for cls in classes:
+                entry = by_name.get(cls.name)
+                if entry is None:
+                    out.append(
+                        finding(rule, "missing", cls.name, model.folder, page, anchor, 1,
+                                f"{cls.name} has no [[autodoc]] section in {page}", place=place)
+                    )
+                elif member not in entry.members and entry.members:
+                    out.append(
+                        finding(rule, "missing", f"{cls.name}.{member}", model.folder, page, entry.autodoc_line, 1,
+                                f"[[autodoc]] {cls.name} does not list `- {member}`", place=place)
+                    )
+                elif not entry.members:
+                    out.append(
+                        finding(rule, "missing", f"{cls.name}.{member}", model.folder, page, entry.autodoc_line, 1,
+                                f"[[autodoc]] {cls.name} has no member list; add `    - {member}`", place=place)
+                    )
+            stale = re.compile(rule.params["stale_pattern"])
+            known = self._known_names(ctx)
+            for entry in facts.entries:
+                if stale.match(entry.name) and entry.name not in known:
+                    out.append(
+                        finding(rule, "stale", entry.name, model.folder, page, entry.line, 1,
+                                f"[[autodoc]] {entry.written} documents a class that no longer exists", place=place)
+                    )
+        return out
+
+    def _known_names(self, ctx: Context) -> set:
+        known = set(ctx.catalog.defined_anywhere())
+        top = ctx.index.init(f"{ctx.package}/__init__.py")
+        if top is not None:
+            known |= {n.name for b in top.all_imports() for n in b.names}
+            known |= {n.name for s in top.all_structure() for n in s.names}
+        return known
+
+    @staticmethod
+    def insert_line(facts: DocPageFacts, prefix: str) -> int:
+        runs = [e for e in facts.entries if e.name.startswith(prefix)]
+        if runs:
+            return runs[-1].end_line
+        return facts.entries[-1].end_line if facts.entries else 1
+
+    def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
+        from tfintegrity.fixes.doc_page import plan_doc_page
+
+        return plan_doc_page(ctx, rule, findings, self)

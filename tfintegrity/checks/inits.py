@@ -1,0 +1,264 @@
+"""Lazy ``__init__.py`` places: the ``_import_structure`` half, the ``TYPE_CHECKING`` half, and
+where each imported name comes from.
+
+The same primitives serve a model's own init (one entry per modeling module, ``scope = "model"``)
+and the package's top-level init (one entry per model, ``scope = "package"``); the rule's
+``key`` / ``module`` template says how an entry is named.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from tfintegrity.context import Context, finding, require_params
+from tfintegrity.facts import GuardBlock, ImportBlock, InitFacts, Located, StructureList
+from tfintegrity.findings import Finding
+from tfintegrity.fixes import pysource
+from tfintegrity.index.catalog import Model
+from tfintegrity.ruleset import Rule
+
+SCOPES = ("model", "package")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one statement of an init should hold."""
+
+    model: Model
+    key: str  # structure key ("modeling_tf_bert", "models.bert") or import module ("modeling_tf_bert")
+    names: Tuple[str, ...]  # sorted as the place keeps them
+    anchor: Tuple[str, int, int]  # (path, line, col) to point at when the statement is missing
+
+
+def init_path(ctx: Context, rule: Rule, model: Model) -> str:
+    return ctx.path(rule.target, folder=model.folder, dotted=model.dotted)
+
+
+def expected_entries(ctx: Context, rule: Rule, template: str, order: str) -> List[Entry]:
+    sort = pysource.sort_objects if order == "objects" else pysource.isort_names
+    entries = []
+    for model in ctx.models():
+        if not model.exports:
+            continue
+        first = model.classes[0] if model.classes else None
+        anchor = (first.path, first.line, first.col) if first else (model.init_path, 1, 1)
+        if rule.params.get("scope", "model") == "model":
+            for stem in model.main_modules:
+                names = [n for n, source in model.exports.items() if source == stem]
+                if names:
+                    key = template.format(module=stem, folder=model.folder, dotted=model.dotted)
+                    entries.append(Entry(model, key, tuple(sort(names)), anchor))
+        else:
+            key = template.format(module="", folder=model.folder, dotted=model.dotted)
+            entries.append(Entry(model, key, tuple(sort(model.exports)), anchor))
+    return entries
+
+
+def _guard_blocks(init: InitFacts, guard: str, type_checking: bool) -> Tuple[GuardBlock, ...]:
+    blocks = init.type_checking_guards if type_checking else init.structure_guards
+    return tuple(b for b in blocks if b.guard == (guard,))
+
+
+def _order_findings(
+    rule: Rule, entry: Entry, path: str, written: Sequence[Located], wanted_order: Sequence[str], line: int, place: str
+) -> List[Finding]:
+    names = [n.name for n in written]
+    counts = Counter(names)
+    out = []
+    for name, count in sorted(counts.items()):
+        if count > 1:
+            second = [n for n in written if n.name == name][1]
+            out.append(
+                finding(rule, "duplicate", name, entry.model.folder, path, second.line, second.col,
+                        f"{name} is listed {count} times in {entry.key}", place=place)
+            )
+    unique = list(dict.fromkeys(names))
+    if unique != [n for n in wanted_order if n in counts] and len(unique) > 1:
+        out.append(
+            finding(rule, "order", entry.key, entry.model.folder, path, line, 1,
+                    f"names of {entry.key} are not in the order Transformers keeps", place=place)
+        )
+    return out
+
+
+class _InitPlace:
+    """Shared logic of the two halves."""
+
+    name = ""
+    type_checking = False
+    template_param = ""
+    order = "objects"
+
+    def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
+        problem = require_params(params, {"scope": str, self.template_param: str})
+        if problem is None and params["scope"] not in SCOPES:
+            return f"scope must be one of {', '.join(SCOPES)}"
+        return problem
+
+    def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context, rule: Rule) -> List[Finding]:
+        out: List[Finding] = []
+        defined = ctx.catalog.defined_anywhere()
+        sort = pysource.sort_objects if self.order == "objects" else pysource.isort_names
+        for entry in expected_entries(ctx, rule, rule.params[self.template_param], self.order):
+            path = init_path(ctx, rule, entry.model)
+            init = ctx.index.init(path)
+            place = f"{path}:{rule.slug}:{entry.key}"
+            if init is None:
+                for name in entry.names:
+                    out.append(
+                        finding(rule, "missing", name, entry.model.folder, entry.anchor[0], entry.anchor[1],
+                                entry.anchor[2], f"{name} is not in {path}: the file does not exist",
+                                fixable=False, place=place)
+                    )
+                continue
+            written, where = self._written(init, ctx.backend.guard, entry.key)
+            if where is None:
+                blocks = _guard_blocks(init, ctx.backend.guard, self.type_checking)
+                line = blocks[0].line if blocks else (init.type_checking_line or 1) if self.type_checking else 1
+                where = (line, 1)
+            present = {n.name for n in written}
+            for name in entry.names:
+                if name not in present:
+                    out.append(
+                        finding(rule, "missing", name, entry.model.folder, path, where[0], where[1],
+                                f"{name} is missing from {self.describe(entry.key)}", place=place)
+                    )
+            for located in written:
+                if located.name not in defined:
+                    out.append(
+                        finding(rule, "stale", located.name, entry.model.folder, path, located.line, located.col,
+                                f"{located.name} is listed in {self.describe(entry.key)} but no "
+                                f"{ctx.backend.name} modeling file defines it", place=place)
+                    )
+            wanted = sort([n.name for n in written])
+            out.extend(_order_findings(rule, entry, path, written, wanted, where[0], place))
+        return out
+
+    def describe(self, key: str) -> str:
+        raise NotImplementedError
+
+    def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
+        from tfintegrity.fixes.inits import plan_init_place
+
+        return plan_init_place(ctx, rule, findings, self)
+
+
+class InitStructure(_InitPlace):
+    """``_import_structure[key]`` lists inside the backend's ``try/else`` block."""
+
+    name = "init_structure"
+    type_checking = False
+    template_param = "key"
+    order = "objects"
+
+    def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
+        statements = [s for s in init.guarded_structure(guard) if s.key == key]
+        names = [n for s in statements for n in s.names]
+        return names, ((statements[0].line, 1) if statements else None)
+
+    def describe(self, key: str) -> str:
+        return f'_import_structure["{key}"]'
+
+
+class InitImports(_InitPlace):
+    """``from .<module> import (...)`` inside ``if TYPE_CHECKING:`` and the backend's ``try/else``."""
+
+    name = "init_imports"
+    type_checking = True
+    template_param = "module"
+    order = "isort"
+
+    def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
+        blocks = [b for b in init.guarded_imports(guard) if b.level == 1 and b.module == key]
+        names = [n for b in blocks for n in b.names]
+        return names, ((blocks[0].line, 1) if blocks else None)
+
+    def describe(self, key: str) -> str:
+        return f"the TYPE_CHECKING import from .{key}"
+
+
+class ImportSource:
+    """Names an init takes from a module (either half) that does not define or import them."""
+
+    name = "import_source"
+
+    def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
+        return require_params(params, {"scope": str})
+
+    def targets(self, ctx: Context, rule: Rule) -> List[Tuple[str, Optional[Model]]]:
+        if rule.params["scope"] == "model":
+            return [(init_path(ctx, rule, m), m) for m in ctx.models()]
+        return [(ctx.path(rule.target, folder="", dotted=""), None)]
+
+    def wrong_names(self, ctx: Context, rule: Rule) -> List[Tuple[str, str, str, Located, bool]]:
+        """(init path, half, source module, name) of every name taken from a module that lacks it."""
+        defined = ctx.catalog.defined_anywhere()
+        out = []
+        for path, _model in self.targets(ctx, rule):
+            init = ctx.index.init(path)
+            if init is None:
+                continue
+            sources: List[Tuple[str, str, Located]] = []
+            for statement in init.guarded_structure(ctx.backend.guard):
+                sources.extend(("structure", statement.key, n) for n in statement.names)
+            for block in init.guarded_imports(ctx.backend.guard):
+                if block.level == 1:
+                    sources.extend(("imports", block.module, n) for n in block.names)
+            for half, module, located in sources:
+                if located.name not in defined:
+                    continue  # stale: reported by the place's own rule
+                if not self.exposes(ctx, path, module, located.name):
+                    out.append((path, half, module, located, True))
+        return out
+
+    def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
+        base = init_path_.rsplit("/", 1)[0]
+        rel = base + "/" + module.replace(".", "/")
+        facts = ctx.index.module(rel + ".py") if ctx.index.exists(rel + ".py") else None
+        if facts is not None:
+            return facts.exposes(name)
+        init = ctx.index.init(rel + "/__init__.py") if ctx.index.exists(rel + "/__init__.py") else None
+        if init is not None:
+            listed = {n.name for s in init.all_structure() for n in s.names}
+            listed |= {n.name for b in init.all_imports() for n in b.names}
+            return name in listed
+        return True  # a module we cannot see (compiled, generated): do not guess
+
+    def check(self, ctx: Context, rule: Rule) -> List[Finding]:
+        out = []
+        defined = ctx.catalog.defined_anywhere()
+        for path, half, module, located, _ in self.wrong_names(ctx, rule):
+            model = self.model_of(ctx, path, located.name)
+            if model is not None and not ctx.in_scope(model):
+                continue
+            homes = ", ".join(defined[located.name][:3])
+            where = f'_import_structure["{module}"]' if half == "structure" else f"from .{module} import"
+            out.append(
+                finding(rule, "wrong", located.name, model or "", path, located.line, located.col,
+                        f"{where} takes {located.name} from .{module}, which does not define it "
+                        f"(defined in {homes})", place=f"{path}:{rule.slug}:{half}:{module}")
+            )
+        return out
+
+    def model_of(self, ctx: Context, path: str, name: str) -> Optional[str]:
+        for model in ctx.catalog.models().values():
+            if name in model.exports:
+                return model.folder
+        return None
+
+    def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
+        from tfintegrity.fixes.inits import plan_import_source
+
+        return plan_import_source(ctx, rule, findings, self)
+
+
+def names_of(items: Iterable[Located]) -> List[str]:
+    return [n.name for n in items]
+
+
+__all__ = ["InitStructure", "InitImports", "ImportSource", "Entry", "expected_entries", "StructureList", "ImportBlock"]

@@ -1,0 +1,263 @@
+"""The models of a repository, for one backend: folders, model types, doc pages, public classes.
+
+Built from the index's facts only (nothing is imported). A *public class* of a backend is a
+top-level class whose name does not start with ``_`` and whose bases lead to the backend's base
+class (``TFPreTrainedModel``), followed within the file and across files through relative imports
+(mt5's classes inherit from classes imported from the T5 file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Set, Tuple
+
+from tfintegrity.facts import ImportedName, InitFacts, ModuleFacts
+from tfintegrity.index.repo import RepoIndex
+from tfintegrity.ruleset import Backend
+
+DEPRECATED = "deprecated"
+
+
+@dataclass(frozen=True)
+class PublicClass:
+    name: str
+    module: str  # module stem, e.g. "modeling_tf_bert"
+    path: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Model:
+    """One folder under ``models/`` and what one backend has there."""
+
+    folder: str  # path under models/, e.g. "bert" or "deprecated/van"
+    dotted: str  # "bert" or "deprecated.van"
+    init_path: str
+    model_types: Tuple[Tuple[str, str], ...]  # (model_type, config class)
+    modules: Tuple[str, ...]  # backend modeling module stems, sorted
+    main_modules: Tuple[str, ...]  # those the model init keys (all when none is keyed)
+    classes: Tuple[PublicClass, ...]  # public classes of the main modules, in file order
+    constants: Tuple[PublicClass, ...]  # exported constants defined in the main modules
+    exports: Mapping[str, str]  # every backend name the model exports -> the main module it comes from
+
+    @property
+    def name(self) -> str:
+        return self.folder
+
+    def module_path(self, package: str, stem: str) -> str:
+        return f"{package}/models/{self.folder}/{stem}.py"
+
+    def required(self) -> Tuple[str, ...]:
+        return tuple(c.name for c in self.constants) + tuple(c.name for c in self.classes)
+
+    def model_type_for(self, class_name: str, prefix: str) -> Optional[str]:
+        """The model_type whose config class name (minus ``Config``) best prefixes the class name."""
+        best: Optional[Tuple[int, str]] = None
+        for model_type, config in self.model_types:
+            stem = config[: -len("Config")] if config.endswith("Config") else config
+            if class_name.startswith(prefix + stem) and (best is None or len(stem) > best[0]):
+                best = (len(stem), model_type)
+        if best is not None:
+            return best[1]
+        return self.model_types[0][0] if len(self.model_types) == 1 else None
+
+
+class Catalog:
+    """Models and classes of one backend, computed lazily from a ``RepoIndex``."""
+
+    def __init__(self, index: RepoIndex, backend: Backend) -> None:
+        self.index = index
+        self.backend = backend
+        self.package = index.package
+        self.models_dir = f"{self.package}/models"
+        self._constant = re.compile(backend.constant_pattern)
+        self._public: Dict[Tuple[str, str], bool] = {}
+        self._models: Optional[Dict[str, Model]] = None
+        self._defined_anywhere: Optional[Dict[str, List[str]]] = None
+
+    # ------------------------------------------------------------------ folders and files
+
+    def folders(self) -> List[str]:
+        found = []
+        for name in self.index.listdir(self.models_dir):
+            if name == DEPRECATED:
+                for sub in self.index.listdir(f"{self.models_dir}/{DEPRECATED}"):
+                    if self.index.exists(f"{self.models_dir}/{DEPRECATED}/{sub}/__init__.py"):
+                        found.append(f"{DEPRECATED}/{sub}")
+            elif self.index.exists(f"{self.models_dir}/{name}/__init__.py"):
+                found.append(name)
+        return found
+
+    def modeling_files(self, folder: str) -> List[str]:
+        return self.index.glob(f"{self.models_dir}/{folder}", self.backend.modeling_glob)
+
+    # ------------------------------------------------------------------ public classes
+
+    def _resolve_module(self, importer: str, imported: ImportedName) -> Optional[str]:
+        if imported.level == 0:
+            return None
+        parts = importer.split("/")[:-1]
+        if imported.level > 1:
+            parts = parts[: -(imported.level - 1)]
+        if imported.module:
+            parts = parts + imported.module.split(".")
+        rel = "/".join(parts) + ".py"
+        return rel if self.index.exists(rel) else None
+
+    def is_public_class(self, path: str, name: str, _seen: Optional[Set[Tuple[str, str]]] = None) -> bool:
+        key = (path, name)
+        if key in self._public:
+            return self._public[key]
+        seen = _seen if _seen is not None else set()
+        if key in seen:
+            return False
+        seen.add(key)
+        result = self._leads_to_base(path, name, seen)
+        self._public[key] = result
+        return result
+
+    def _leads_to_base(self, path: str, name: str, seen: Set[Tuple[str, str]]) -> bool:
+        roots = {self.backend.base_class, *self.backend.extra_base_classes}
+        if name in roots:
+            return True
+        facts = self.index.module(path)
+        if facts is None:
+            return False
+        cls = facts.classes.get(name)
+        if cls is not None:
+            return any(self.is_public_class(path, base, seen) for base in cls.bases if base)
+        imported = facts.imports.get(name)
+        if imported is not None and imported.name:
+            if imported.name in roots:
+                return True
+            target = self._resolve_module(path, imported)
+            if target is not None:
+                return self.is_public_class(target, imported.name, seen)
+        return False
+
+    def public_classes(self, path: str) -> List[PublicClass]:
+        facts = self.index.module(path)
+        if facts is None:
+            return []
+        stem = facts.stem
+        return [
+            PublicClass(c.name, stem, path, c.line, c.col)
+            for c in sorted(facts.classes.values(), key=lambda c: c.line)
+            if not c.name.startswith("_") and self.is_public_class(path, c.name)
+        ]
+
+    def constants(self, facts: ModuleFacts) -> List[str]:
+        return sorted(n for n in facts.defined if self._constant.match(n))
+
+    # ------------------------------------------------------------------ models
+
+    def models(self) -> Dict[str, Model]:
+        if self._models is None:
+            self._models = {}
+            for folder in self.folders():
+                model = self._build(folder)
+                if model is not None:
+                    self._models[folder] = model
+        return self._models
+
+    def init_of(self, folder: str) -> Optional[InitFacts]:
+        return self.index.init(f"{self.models_dir}/{folder}/__init__.py")
+
+    def _build(self, folder: str) -> Optional[Model]:
+        files = self.modeling_files(folder)
+        if not files:
+            return None
+        init_path = f"{self.models_dir}/{folder}/__init__.py"
+        init = self.index.init(init_path)
+        stems = [f.rsplit("/", 1)[-1][:-3] for f in files]
+        keyed: Set[str] = set()
+        if init is not None:
+            keyed = {s.key for s in init.all_structure()}
+        main = [s for s in stems if s in keyed] or stems
+        classes: List[PublicClass] = []
+        constants: List[PublicClass] = []
+        exports: Dict[str, str] = {}
+        for stem in main:
+            path = f"{self.models_dir}/{folder}/{stem}.py"
+            facts = self.index.module(path)
+            if facts is None:
+                continue
+            for cls in self.public_classes(path):
+                classes.append(cls)
+                exports.setdefault(cls.name, stem)
+            for name in self.constants(facts):
+                constants.append(PublicClass(name, stem, path, 1, 1))
+                exports.setdefault(name, stem)
+        # Names the model's init lists for this backend and a main module exposes (main layers, say).
+        if init is not None:
+            listed: List[Tuple[str, str]] = []
+            for statement in init.guarded_structure(self.backend.guard):
+                listed.extend((n.name, statement.key) for n in statement.names)
+            for block in init.guarded_imports(self.backend.guard):
+                listed.extend((n.name, block.module) for n in block.names)
+            for name, stem in listed:
+                if name in exports or stem not in main:
+                    continue
+                facts = self.index.module(f"{self.models_dir}/{folder}/{stem}.py")
+                if facts is not None and facts.exposes(name) and self.defines_anywhere(name):
+                    exports[name] = stem
+        config_types: List[Tuple[str, str]] = []
+        for config_path in self.index.glob(f"{self.models_dir}/{folder}", "configuration_*.py"):
+            config = self.index.config(config_path)
+            if config is not None:
+                config_types.extend(config.model_types)
+        return Model(
+            folder=folder,
+            dotted=folder.replace("/", "."),
+            init_path=init_path,
+            model_types=tuple(config_types),
+            modules=tuple(stems),
+            main_modules=tuple(main),
+            classes=tuple(classes),
+            constants=tuple(constants),
+            exports=exports,
+        )
+
+    def defined_anywhere(self) -> Dict[str, List[str]]:
+        """Every name defined at top level by some backend modeling file -> those files."""
+        if self._defined_anywhere is None:
+            found: Dict[str, List[str]] = {}
+            for folder in self.folders():
+                for path in self.modeling_files(folder):
+                    facts = self.index.module(path)
+                    if facts is None:
+                        continue
+                    for name in facts.defined:
+                        found.setdefault(name, []).append(path)
+            self._defined_anywhere = found
+        return self._defined_anywhere
+
+    def defines_anywhere(self, name: str) -> bool:
+        return name in self.defined_anywhere()
+
+    def model_of_dotted(self, dotted: str) -> Optional[Model]:
+        return self.models().get(dotted.replace(".", "/"))
+
+    def doc_page(self, model: Model, doc_dir: str) -> Tuple[str, bool]:
+        """The model's doc page (root-relative) and whether it exists."""
+        base = model.folder.rsplit("/", 1)[-1]
+        candidates = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
+        for stem in candidates:
+            rel = f"{doc_dir}/{stem}.md"
+            if self.index.exists(rel):
+                return rel, True
+        stem = model.model_types[0][0] if model.model_types else base.replace("_", "-")
+        return f"{doc_dir}/{stem}.md", False
+
+    def models_for_paths(self, paths: Mapping[str, object]) -> Set[str]:
+        """Folders of the models the given root-relative paths belong to."""
+        wanted: Set[str] = set()
+        prefix = self.models_dir + "/"
+        for path in paths:
+            if path.startswith(prefix):
+                rest = path[len(prefix) :].split("/")
+                folder = "/".join(rest[:2]) if rest[0] == DEPRECATED and len(rest) > 2 else rest[0]
+                wanted.add(folder)
+        return wanted
