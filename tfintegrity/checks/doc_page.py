@@ -16,17 +16,18 @@ class Autodoc:
     name = "autodoc"
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        problem = require_params(params, {"doc_dir": str, "exclude_suffixes": list, "stale_pattern": str})
-        if problem is None:
-            try:
-                re.compile(params["stale_pattern"])
-            except re.error as exc:
-                return f"stale_pattern is not a regular expression: {exc}"
+        problem = require_params(params, {"doc_dir": str, "exclude_pattern": str, "stale_pattern": str})
+        for key in ("exclude_pattern", "stale_pattern"):
+            if problem is None:
+                try:
+                    re.compile(params[key])
+                except re.error as exc:
+                    problem = f"{key} is not a regular expression: {exc}"
         return problem
 
     def documented(self, rule: Rule, model: Model) -> List[PublicClass]:
-        suffixes = tuple(rule.params["exclude_suffixes"])
-        return [c for c in model.classes if not c.name.endswith(suffixes)]
+        excluded = re.compile(rule.params["exclude_pattern"])
+        return [c for c in model.classes if not excluded.search(c.name)]
 
     def page_of(self, ctx: Context, rule: Rule, model: Model) -> Tuple[str, bool]:
         return ctx.catalog.doc_page(model, ctx.path(rule.params["doc_dir"]))
@@ -72,7 +73,7 @@ class Autodoc:
             stale = re.compile(rule.params["stale_pattern"])
             known = self._known_names(ctx)
             for entry in facts.entries:
-                if stale.match(entry.name) and entry.name not in known:
+                if stale.match(entry.name) and entry.name not in known and not self._in_module(ctx, entry.written):
                     out.append(
                         finding(rule, "stale", entry.name, model.folder, page, entry.line, 1,
                                 f"[[autodoc]] {entry.written} documents a class that no longer exists", place=place)
@@ -86,6 +87,18 @@ class Autodoc:
             known |= {n.name for b in top.all_imports() for n in b.names}
             known |= {n.name for s in top.all_structure() for n in s.names}
         return known
+
+    @staticmethod
+    def _in_module(ctx: Context, written: str) -> bool:
+        """``[[autodoc]] modeling_tf_outputs.TFX``: the named module of the package defines X."""
+        parts = written.split(".")
+        if parts[0] == "transformers":
+            parts = parts[1:]
+        if len(parts) < 2:
+            return False
+        rel = f"{ctx.package}/{'/'.join(parts[:-1])}.py"
+        facts = ctx.index.module(rel) if ctx.index.exists(rel) else None
+        return facts is not None and facts.exposes(parts[-1])
 
     @staticmethod
     def insert_line(facts: DocPageFacts, prefix: str) -> int:

@@ -217,7 +217,14 @@ def _structure_key(node: ast.expr) -> Optional[str]:
 
 
 def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
-    """The availability functions a ``try: if not is_x_available(): raise ...`` block tests."""
+    """The availability functions a guarded block tests.
+
+    The usual form is ``try: if not is_x_available(): raise ...`` / ``else:``; the legacy form
+    ``if is_x_available():`` (still in data2vec's init in 4.31) is recognized too.
+    """
+    if isinstance(node, ast.If) and not node.orelse:
+        names = _availability_calls(node.test)
+        return names if names and all(n.startswith("is_") and n.endswith("_available") for n in names) else None
     if not isinstance(node, ast.Try) or not node.body:
         return None
     first = node.body[0]
@@ -225,7 +232,10 @@ def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
         return None
     if not (first.body and isinstance(first.body[0], ast.Raise)):
         return None
-    operand = first.test.operand
+    return _availability_calls(first.test.operand)
+
+
+def _availability_calls(operand: ast.expr) -> Optional[Tuple[str, ...]]:
     calls = operand.values if isinstance(operand, ast.BoolOp) and isinstance(operand.op, ast.And) else [operand]
     names = []
     for call in calls:
@@ -233,6 +243,11 @@ def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
             return None
         names.append(call.func.id)
     return tuple(names)
+
+
+def guarded_body(node: ast.stmt) -> List[ast.stmt]:
+    """The statements that run when the guard holds."""
+    return node.body if isinstance(node, ast.If) else node.orelse  # type: ignore[attr-defined]
 
 
 def _import_block(node: ast.ImportFrom) -> ImportBlock:
@@ -261,8 +276,8 @@ def read_init(path: str, text: str) -> InitFacts:
     type_checking_line: Optional[int] = None
     for node in tree.body:
         guard = guard_of(node)
-        if guard is not None and isinstance(node, ast.Try):
-            statements = tuple(s for s in map(_structure_statement, node.orelse) if s is not None)
+        if guard is not None:
+            statements = tuple(s for s in map(_structure_statement, guarded_body(node)) if s is not None)
             structure_guards.append(GuardBlock(guard, node.lineno, node.end_lineno or node.lineno, statements, ()))
             continue
         if (
@@ -287,8 +302,8 @@ def read_init(path: str, text: str) -> InitFacts:
             type_checking_line = node.lineno
             for inner in node.body:
                 inner_guard = guard_of(inner)
-                if inner_guard is not None and isinstance(inner, ast.Try):
-                    blocks = tuple(_import_block(s) for s in inner.orelse if isinstance(s, ast.ImportFrom))
+                if inner_guard is not None:
+                    blocks = tuple(_import_block(s) for s in guarded_body(inner) if isinstance(s, ast.ImportFrom))
                     type_checking_guards.append(
                         GuardBlock(inner_guard, inner.lineno, inner.end_lineno or inner.lineno, (), blocks)
                     )

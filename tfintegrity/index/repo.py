@@ -46,6 +46,7 @@ class RepoIndex:
         self.package = package.strip("/")
         self.overlay: Dict[str, str] = dict(overlay or {})
         self._texts: Dict[str, Optional[str]] = {}
+        self._raw: Dict[str, bytes] = {}
         self._facts: Dict[tuple, object] = {}
         self._listing: Dict[str, List[str]] = {}
 
@@ -79,7 +80,14 @@ class RepoIndex:
             raise TfiError("expected a file, found a directory", rel) from None
         except OSError as exc:
             raise TfiError(f"cannot read: {exc.strerror or exc}", rel) from None
+        self._raw[rel] = data
         return decode(rel, data)
+
+    def raw(self, rel: str) -> Optional[bytes]:
+        """The bytes read from disk (``None`` if the file did not exist)."""
+        if rel not in self._raw:
+            self.text(rel) if rel not in self.overlay else self._texts.setdefault(rel, self._read(rel))
+        return self._raw.get(rel)
 
     def files_read(self) -> List[str]:
         return sorted(k for k, v in self._texts.items() if v is not None)
@@ -140,6 +148,7 @@ class RepoIndex:
         merged.update(overlay)
         fresh = RepoIndex(self.root, self.package, merged)
         fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
+        fresh._raw = self._raw
         fresh._facts = {k: v for k, v in self._facts.items() if k[1] not in overlay}
         fresh._listing = dict(self._listing)
         return fresh

@@ -1,0 +1,264 @@
+"""The one entry point the CLI (and tests, and the pre-commit hook) call.
+
+config -> index -> checks -> findings -> report, or -> fix plan -> verified atomic writes.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from tfintegrity import config as config_mod
+from tfintegrity.config import Config
+from tfintegrity.context import Context
+from tfintegrity.errors import TfiError
+from tfintegrity.findings import CheckResult, Finding, Unfixed
+from tfintegrity.index.catalog import Catalog
+from tfintegrity.index.repo import RepoIndex
+from tfintegrity.primitives import PRIMITIVES
+from tfintegrity.ruleset import Rule, RuleSet, load_ruleset
+
+FIX_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class Options:
+    root: Optional[Path] = None  # None: found upwards from the current directory
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    rules_dirs: Tuple[Path, ...] = ()
+    fix: bool = False
+    diff: bool = False
+    paths: Optional[Tuple[str, ...]] = None  # restrict to the models these files belong to
+    base: Optional[str] = None  # restrict to models changed since the merge-base with this ref
+    use_baseline: bool = True
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+@dataclass(frozen=True)
+class Session:
+    """Configuration and rules resolved for one run."""
+
+    root: Path
+    config: Config
+    ruleset: RuleSet
+    rules: Tuple[Rule, ...]  # the selected ones
+
+
+def open_session(options: Options) -> Session:
+    root = options.root.resolve() if options.root is not None else config_mod.find_root(options.cwd)
+    if not root.exists():
+        raise TfiError("root does not exist", str(options.root))
+    config = config_mod.load_config(root)
+    config_mod.check_root(root, config.package)
+    ruleset = load_ruleset([*config.extend_rules, *options.rules_dirs], PRIMITIVES)
+    config_mod.validate_codes(config, ruleset.codes, options.select, options.ignore)
+    select = options.select or config.select
+    ignore = tuple(options.ignore) + tuple(config.ignore)
+    rules = tuple(r for r in ruleset.rules if config_mod.selected(r.code, select, ignore))
+    return Session(root, config, ruleset, rules)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def collect(session: Session, index: RepoIndex, only_models: Optional[Set[str]]) -> List[Finding]:
+    found: List[Finding] = []
+    catalogs: Dict[str, Catalog] = {}
+    for rule in session.rules:
+        backend = session.ruleset.backends[rule.backend]
+        catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
+        ctx = Context(index, backend, catalog, only_models)
+        for item in PRIMITIVES[rule.primitive].check(ctx, rule):
+            if not config_mod.ignored_for_symbol(session.config, item.code, item.symbol) and not \
+                    config_mod.ignored_for_symbol(session.config, item.code, item.symbol.split(".")[0]):
+                found.append(item)
+    unique = {f.key + (f.line,): f for f in found}
+    return sorted(unique.values(), key=Finding.sort_key)
+
+
+def scope_models(session: Session, index: RepoIndex, options: Options) -> Optional[Set[str]]:
+    """Model folders to report on, or ``None`` for all (a shared file changed, or no scope given)."""
+    paths: Optional[List[str]] = None
+    if options.paths is not None:
+        paths = [_relative(session.root, options.cwd, p) for p in options.paths]
+    if options.base is not None:
+        from tfintegrity.gitscope import changed_paths
+
+        changed = changed_paths(session.root, options.base)
+        paths = changed if paths is None else [p for p in paths if p in set(changed)]
+    if paths is None:
+        return None
+    package_prefix = session.config.package + "/models/"
+    wanted: Set[str] = set()
+    shared = {session.config.package + "/__init__.py"}
+    for rule in session.rules:
+        if "{" not in rule.target:
+            shared.add(rule.target.format(package=session.config.package))
+        for key in ("counterpart", "source"):
+            value = rule.params.get(key)
+            if isinstance(value, str):
+                shared.add(value.format(package=session.config.package))
+    for path in paths:
+        if path in shared:
+            return None
+        if path.startswith(package_prefix):
+            rest = path[len(package_prefix):].split("/")
+            if rest[0] == "deprecated" and len(rest) > 2:
+                wanted.add("/".join(rest[:2]))
+            elif len(rest) > 1:
+                wanted.add(rest[0])
+        elif path.startswith("docs/") and path.endswith(".md"):
+            stem = path.rsplit("/", 1)[-1][:-3]
+            for backend in session.ruleset.backends.values():
+                for model in Catalog(index, backend).models().values():
+                    names = {t for t, _ in model.model_types} | {model.folder, model.folder.replace("_", "-")}
+                    if stem in names or stem.replace("-", "_") in names:
+                        wanted.add(model.folder)
+    return wanted
+
+
+def _relative(root: Path, cwd: Path, path: str) -> str:
+    absolute = (cwd / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def run(options: Options) -> Tuple[CheckResult, Session]:
+    session = open_session(options)
+    index = RepoIndex(session.root, session.config.package)
+    only = scope_models(session, index, options)
+    initial = collect(session, index, only)
+    baseline = load_baseline(session) if options.use_baseline else None
+    result_findings = initial
+    if not (options.fix or options.diff):
+        result = CheckResult(findings=tuple(initial), files_checked=len(index.files_read()))
+        return apply_baseline(result, baseline), session
+    from tfintegrity.fixes.loop import fix_loop
+
+    hidden = {f.key for f in initial if baseline is not None and baseline_key(f) in baseline}
+    to_fix = [f for f in initial if f.key not in hidden]
+    outcome = fix_loop(session, index, to_fix, only, collect, hidden)
+    result_findings = outcome.remaining
+    changes = outcome.changes  # path -> (old text or None, new text)
+    diff = render_diff(changes) if changes else ""
+    changed_files: Tuple[str, ...] = tuple(sorted(changes))
+    if options.fix and changes:
+        write_changes(session.root, index, changes)
+    fixed_keys = {f.key for f in result_findings}
+    fixed = tuple(f for f in to_fix if f.key not in fixed_keys)
+    unfixed = tuple(Unfixed(f, outcome.reasons.get(f.key, "no automatic fix for this finding"))
+                    for f in result_findings if f.key not in hidden and (not f.fixable or outcome.reasons.get(f.key)))
+    result = CheckResult(
+        findings=tuple(result_findings),
+        fixed=fixed,
+        changed_files=changed_files,
+        unfixed=unfixed,
+        diff=diff,
+        converged=outcome.converged,
+        files_checked=len(index.files_read()),
+    )
+    return apply_baseline(result, baseline), session
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def render_diff(changes: Dict[str, Tuple[Optional[str], str]]) -> str:
+    out: List[str] = []
+    for path in sorted(changes):
+        old, new = changes[path]
+        out.extend(
+            difflib.unified_diff(
+                (old or "").splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path}" if old is not None else "/dev/null",
+                tofile=f"b/{path}",
+            )
+        )
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
+    return text
+
+
+def verify_python(path: str, data: bytes) -> None:
+    if not path.endswith(".py"):
+        return
+    try:
+        ast.parse(data.decode("utf-8-sig"), filename=path)
+    except SyntaxError as exc:
+        raise TfiError(f"a planned fix would not parse ({exc.msg}); nothing was written", path, exc.lineno) from None
+
+
+def write_changes(root: Path, index: RepoIndex, changes: Dict[str, Tuple[Optional[str], str]]) -> List[str]:
+    from tfintegrity.writer import PlannedWrite, repo_lock, write_all
+
+    writes = []
+    for path, (_old_text, new_text) in sorted(changes.items()):
+        old_bytes = index.raw(path)
+        prefix = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
+        writes.append(PlannedWrite(path, old_bytes, prefix + new_text.encode("utf-8")))
+    with repo_lock(root):
+        return write_all(root, writes, verify=verify_python)
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def baseline_key(finding: Finding) -> Tuple[str, str, str, str]:
+    return finding.key
+
+
+def load_baseline(session: Session) -> Optional[Set[Tuple[str, str, str, str]]]:
+    path = session.root / session.config.baseline
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["findings"]
+        return {(e["code"], e["symbol"], e["place"], e["kind"]) for e in entries}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise TfiError(f"not a tfintegrity baseline ({type(exc).__name__}: {exc})", session.config.baseline) from None
+
+
+def apply_baseline(result: CheckResult, baseline: Optional[Set[Tuple[str, str, str, str]]]) -> CheckResult:
+    if baseline is None:
+        return result
+    kept = tuple(f for f in result.findings if baseline_key(f) not in baseline)
+    present = {baseline_key(f) for f in result.findings} | {baseline_key(f) for f in result.fixed}
+    gone = tuple(sorted(k for k in baseline if k not in present))
+    return replace(result, findings=kept, baselined=len(result.findings) - len(kept), baseline_gone=gone)
+
+
+def write_baseline(options: Options) -> Tuple[int, Path]:
+    session = open_session(options)
+    index = RepoIndex(session.root, session.config.package)
+    findings = collect(session, index, None)
+    entries = sorted(
+        ({"code": f.code, "symbol": f.symbol, "place": f.place, "kind": f.kind, "message": f.message} for f in findings),
+        key=lambda e: (e["code"], e["place"], e["symbol"], e["kind"]),
+    )
+    unique = list({(e["code"], e["symbol"], e["place"], e["kind"]): e for e in entries}.values())
+    path = session.root / session.config.baseline
+    text = json.dumps({"version": 1, "findings": unique}, indent=2) + "\n"
+    from tfintegrity.writer import PlannedWrite, write_all
+
+    old = path.read_bytes() if path.is_file() else None
+    write_all(session.root, [PlannedWrite(session.config.baseline, old, text.encode("utf-8"))])
+    return len(unique), path
+
+
+def iter_rules(options: Options) -> Iterable[Rule]:
+    """Every rule known (built-in and extra folders), for ``tfintegrity rules``."""
+    extra = list(options.rules_dirs)
+    try:
+        session = open_session(options)
+        extra = [*session.config.extend_rules, *extra]
+    except TfiError:
+        pass
+    return load_ruleset(extra, PRIMITIVES).rules

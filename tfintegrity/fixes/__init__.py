@@ -1,0 +1,1 @@
+"""Fixes: exact, minimal edits of the repository files."""
