@@ -154,13 +154,8 @@ def check(
             fix_mode=fix,
             diff_mode=diff,
         )
-        if diff:
-            click.echo(result.diff, nl=False)
         output = FORMATS[output_format](result, report_options)
-        if diff and output_format == "text":
-            click.echo(output, nl=False, err=True)
-        else:
-            click.echo(output, nl=False)
+        click.echo(output, nl=False)
         if summary_file is not None:
             with open(summary_file, "a", encoding="utf-8") as handle:
                 handle.write(markdown_summary(result, report_options))

@@ -92,7 +92,7 @@ class _InitPlace:
     order = "objects"
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        problem = require_params(params, {"scope": str, self.template_param: str})
+        problem = require_params(params, {"scope": str, self.template_param: str, "form": str}, optional=("form",))
         if problem is None and params["scope"] not in SCOPES:
             return f"scope must be one of {', '.join(SCOPES)}"
         return problem
@@ -226,7 +226,9 @@ class ImportSource:
         if init is not None:
             listed = {n.name for s in init.all_structure() for n in s.names}
             listed |= {n.name for b in init.all_imports() for n in b.names}
-            return name in listed
+            # A backend modeling file of that package defines it: the package's own init is what lacks it.
+            homes = ctx.catalog.defined_anywhere().get(name, [])
+            return name in listed or any(h.startswith(rel + "/") for h in homes)
         return True  # a module we cannot see (compiled, generated): do not guess
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:

@@ -1,0 +1,94 @@
+"""Fix planner for doc pages: ``## X`` / ``[[autodoc]] X`` / ``    - call`` sections among the page's TF sections."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
+
+from tfintegrity.context import Context
+from tfintegrity.facts import AutodocEntry
+from tfintegrity.findings import Finding
+from tfintegrity.ruleset import Rule
+
+if TYPE_CHECKING:
+    from tfintegrity.checks.doc_page import Autodoc
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def section(name: str, member: str) -> List[str]:
+    return [f"## {name}", "", f"[[autodoc]] {name}", f"    - {member}"]
+
+
+def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: "Autodoc") -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    member = ctx.backend.doc_member
+    by_page: Dict[str, List[Finding]] = {}
+    for item in findings:
+        by_page.setdefault(item.path, []).append(item)
+    models = {m.folder: m for m in ctx.models()}
+    for page, mine in by_page.items():
+        text = ctx.index.text(page)
+        facts = ctx.index.doc_page(page)
+        if text is None or facts is None:
+            continue
+        newline = _newline(text)
+        lines = text.split(newline)
+        entries = {e.name: e for e in facts.entries}
+        # Member lists first (they do not move lines of other sections).
+        for item in sorted((f for f in mine if "." in f.symbol and f.kind == "missing"), key=lambda f: -f.line):
+            entry = entries.get(item.symbol.split(".")[0])
+            if entry is None:
+                continue
+            lines.insert(entry.end_line, f"    - {member}")
+        stale = {f.symbol for f in mine if f.kind == "stale"}
+        for entry in sorted((e for e in facts.entries if e.name in stale), key=lambda e: -e.line):
+            start, end = entry.line - 1, entry.end_line
+            while end < len(lines) and not lines[end].strip():
+                end += 1
+            del lines[start:end]
+        missing = [f for f in mine if f.kind == "missing" and "." not in f.symbol]
+        if missing:
+            text_now = newline.join(lines)
+            from tfintegrity.index.readers import read_doc_page
+
+            current = read_doc_page(page, text_now).entries
+            model = models.get(mine[0].model)
+            order = [c.name for c in check.documented(rule, model)] if model else []
+            for item in missing:
+                lines = text_now.split(newline)
+                current = read_doc_page(page, text_now).entries
+                lines = insert_section(lines, current, item.symbol, order, member, ctx.backend.class_prefix)
+                text_now = newline.join(lines)
+            lines = text_now.split(newline)
+        new = newline.join(lines)
+        if new != text:
+            out[page] = new
+    return out
+
+
+def insert_section(
+    lines: List[str], entries: Sequence[AutodocEntry], name: str, order: Sequence[str], member: str, prefix: str
+) -> List[str]:
+    """Insert ``name``'s section after the documented class that precedes it in ``order``, else before
+    the one that follows it, else after the page's last TF section, else at the end."""
+    by_name = {e.name: e for e in entries}
+    position = order.index(name) if name in order else len(order)
+    before: Optional[AutodocEntry] = next((by_name[n] for n in reversed(order[:position]) if n in by_name), None)
+    after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1:] if n in by_name), None)
+    block = section(name, member)
+    if before is not None:
+        at = before.end_line  # index just after the previous section's last line
+        return lines[:at] + [""] + block + lines[at:]
+    if after is not None:
+        at = after.line - 1
+        return lines[:at] + block + [""] + lines[at:]
+    tf_entries = [e for e in entries if e.name.startswith(prefix)]
+    if tf_entries:
+        at = tf_entries[-1].end_line
+        return lines[:at] + [""] + block + lines[at:]
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end] + ["", *block] + lines[end:]
