@@ -131,40 +131,52 @@ def _relative(root: Path, cwd: Path, path: str) -> str:
 
 
 def run(options: Options) -> Tuple[CheckResult, Session]:
+    """Check (and with ``fix`` write, with ``diff`` plan) as the options say."""
     session = open_session(options)
     index = RepoIndex(session.root, session.config.package)
+    result, changes = evaluate(session, index, options)
+    if options.fix and changes:
+        write_changes(session.root, index, changes)
+    return result, session
+
+
+def evaluate(
+    session: Session, index: RepoIndex, options: Options
+) -> Tuple[CheckResult, Dict[str, Tuple[Optional[str], str]]]:
+    """The findings, and with ``fix``/``diff`` the planned changes (path -> (old text, new text)).
+
+    Writes nothing: ``run`` hands the changes to the writer.
+    """
     only = scope_models(session, index, options)
     initial = collect(session, index, only)
     baseline = load_baseline(session) if options.use_baseline else None
-    result_findings = initial
     if not (options.fix or options.diff):
         result = CheckResult(findings=tuple(initial), files_checked=len(index.files_read()))
-        return apply_baseline(result, baseline), session
+        return apply_baseline(result, baseline), {}
     from tfintegrity.fixes.loop import fix_loop
 
     hidden = {f.key for f in initial if baseline is not None and baseline_key(f) in baseline}
     to_fix = [f for f in initial if f.key not in hidden]
     outcome = fix_loop(session, index, to_fix, only, collect, hidden)
-    result_findings = outcome.remaining
-    changes = outcome.changes  # path -> (old text or None, new text)
-    diff = render_diff(changes) if changes else ""
-    changed_files: Tuple[str, ...] = tuple(sorted(changes))
-    if options.fix and changes:
-        write_changes(session.root, index, changes)
-    fixed_keys = {f.key for f in result_findings}
-    fixed = tuple(f for f in to_fix if f.key not in fixed_keys)
-    unfixed = tuple(Unfixed(f, outcome.reasons.get(f.key, "no automatic fix for this finding"))
-                    for f in result_findings if f.key not in hidden and (not f.fixable or outcome.reasons.get(f.key)))
+    remaining = outcome.remaining
+    changes = outcome.changes
+    remaining_keys = {f.key for f in remaining}
+    fixed = tuple(f for f in to_fix if f.key not in remaining_keys)
+    unfixed = tuple(
+        Unfixed(f, outcome.reasons.get(f.key, "no automatic fix for this finding"))
+        for f in remaining
+        if f.key not in hidden and (not f.fixable or f.key in outcome.reasons)
+    )
     result = CheckResult(
-        findings=tuple(result_findings),
+        findings=tuple(remaining),
         fixed=fixed,
-        changed_files=changed_files,
+        changed_files=tuple(sorted(changes)),
         unfixed=unfixed,
-        diff=diff,
+        diff=render_diff(changes) if changes else "",
         converged=outcome.converged,
         files_checked=len(index.files_read()),
     )
-    return apply_baseline(result, baseline), session
+    return apply_baseline(result, baseline), changes
 
 
 # --------------------------------------------------------------------------- writing
