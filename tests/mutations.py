@@ -210,20 +210,32 @@ def _drop_guard_blocks(text: str, line_ranges: Sequence[Tuple[int, int]]) -> str
     return "\n".join(lines)
 
 
+def extra_exports(model: Model) -> List[str]:
+    """Names the release exports that are not public classes or constants (main layers, embeddings)."""
+    required = set(model.required())
+    return sorted(n for n in model.exports if n not in required)
+
+
 def remove_whole_model(index: RepoIndex, catalog: Catalog, model: Model, doc_dir: str = "docs/source/en/model_doc") -> Dict[str, str]:
-    """Everything of a model's TF integration gone; only its modeling files left."""
+    """Every integration of the model's TF classes gone; only its modeling files are left.
+
+    Names the release exports by a maintainer's choice (``extra_exports``: main layers and the
+    like) cannot be derived from a modeling file; for a model that has some, they stay where they
+    are and everything else is removed. Otherwise the model's TF guard blocks go altogether.
+    """
     changes: Dict[str, str] = {}
-    names = list(model.exports)
+    names = list(model.required())
     init = index.init(model.init_path)
     text = index.text(model.init_path)
     if init is not None and text is not None:
-        ranges = [(g.line, g.end_line) for g in init.structure_guards if g.guard == (GUARD,)]
-        ranges += [(g.line, g.end_line) for g in init.type_checking_guards if g.guard == (GUARD,)]
-        new = _drop_guard_blocks(text, ranges)
-        changes[model.init_path] = _drop_utils_name(new, "is_tf_available")
+        if extra_exports(model):
+            changes.update(_structure_without(index, model.init_path, names))
+        else:
+            ranges = [(g.line, g.end_line) for g in init.structure_guards if g.guard == (GUARD,)]
+            ranges += [(g.line, g.end_line) for g in init.type_checking_guards if g.guard == (GUARD,)]
+            changes[model.init_path] = _drop_utils_name(_drop_guard_blocks(text, ranges), GUARD)
     key = f"models.{model.dotted}"
-    top_change = _structure_without(index, TOP, names, keys=[key])
-    changes.update(top_change)
+    changes.update(_structure_without(index, TOP, names, keys=[key]))
     changes.update(remove_from_auto(index, names))
     changes.update(remove_from_dummies(index, names))
     files = [model.module_path(index.package, s) for s in model.modules]

@@ -2,13 +2,15 @@
 
 The reference is the release after one ``--fix`` (the release has real gaps the fix repairs; see
 tests/test_real_check.py). Each mutation removes entries from that reference in memory; the fix
-is planned on an index overlaying the mutated texts and must give back the reference bytes.
+is planned on an index overlaying the mutated texts and must give back the reference bytes. The
+cases run in two worker processes (each with its own warm index).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -18,25 +20,28 @@ from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
 
 SEED = 20231126
-SINGLE_COUNT = 240
+SINGLE_COUNT = 210
 WHOLE_MODEL_TARGET = 0.90
+WORKERS = 2
 
 # Models whose whole-model restoration is not byte-identical, and why (the release is not in the
 # canonical form the fix writes there). Every other model must round-trip exactly.
 WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {}
 
+_STATE: Dict[str, object] = {}
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory, real_tree_pristine: Path) -> Tuple[api.Session, RepoIndex]:
-    import realtree
 
-    root = realtree.copy_tree(real_tree_pristine, tmp_path_factory.mktemp("ref") / "transformers")
-    options = api.Options(root=root, fix=True, use_baseline=False)
-    api.run(options)  # the release after --fix
-    session = api.open_session(api.Options(root=root, use_baseline=False))
+def _open(root: str) -> Tuple[api.Session, RepoIndex, Catalog]:
+    session = api.open_session(api.Options(root=Path(root), use_baseline=False))
     index = RepoIndex(session.root, session.config.package)
     api.collect(session, index, None)  # warm the per-file facts
-    return session, index
+    return session, index, Catalog(index, session.ruleset.backends["tf"])
+
+
+def _worker_init(root: str) -> None:
+    session, index, catalog = _open(root)
+    _STATE.update(session=session, index=index, catalog=catalog,
+                  singles=mutations.single_removals(index, catalog))
 
 
 def restore(session: api.Session, index: RepoIndex, mutated: Dict[str, str]) -> List[str]:
@@ -51,51 +56,73 @@ def restore(session: api.Session, index: RepoIndex, mutated: Dict[str, str]) -> 
     return wrong
 
 
-def test_reference_is_clean_after_fix(reference: Tuple[api.Session, RepoIndex]) -> None:
-    session, index = reference
+def _run_single(position: int) -> Tuple[str, str, str, Optional[str]]:
+    mutation = _STATE["singles"][position]  # type: ignore[index]
+    mutated = mutation.apply(_STATE["index"])
+    if not mutated:
+        return mutation.place, mutation.model, mutation.describe(), "mutation changed nothing"
+    wrong = restore(_STATE["session"], _STATE["index"], mutated)  # type: ignore[arg-type]
+    return mutation.place, mutation.model, mutation.describe(), ", ".join(wrong) or None
+
+
+def _run_whole(folder: str) -> Tuple[str, Optional[str]]:
+    catalog: Catalog = _STATE["catalog"]  # type: ignore[assignment]
+    mutated = mutations.remove_whole_model(_STATE["index"], catalog, catalog.models()[folder])  # type: ignore[arg-type]
+    wrong = restore(_STATE["session"], _STATE["index"], mutated)  # type: ignore[arg-type]
+    return folder, ", ".join(wrong) or None
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, real_tree_pristine: Path) -> Path:
+    import realtree
+
+    root = realtree.copy_tree(real_tree_pristine, tmp_path_factory.mktemp("ref") / "transformers")
+    api.run(api.Options(root=root, fix=True, use_baseline=False))  # the release after --fix
+    return root
+
+
+@pytest.fixture(scope="module")
+def pool(reference: Path):
+    context = multiprocessing.get_context("fork")
+    with context.Pool(WORKERS, initializer=_worker_init, initargs=(str(reference),)) as workers:
+        yield workers
+
+
+def test_reference_is_clean_after_fix(reference: Path) -> None:
+    session, index, _ = _open(str(reference))
     remaining = [f for f in api.collect(session, index, None) if f.fixable]
     assert remaining == [], [f"{f.path}:{f.line} {f.code} {f.message}" for f in remaining]
 
 
-def test_single_removals_restore_bytes(reference: Tuple[api.Session, RepoIndex]) -> None:
-    session, index = reference
-    backend = session.ruleset.backends["tf"]
-    every = mutations.single_removals(index, Catalog(index, backend))
+def test_single_removals_restore_bytes(reference: Path, pool) -> None:
+    _, index, catalog = _open(str(reference))
+    every = mutations.single_removals(index, catalog)
     chosen = mutations.sample(every, SINGLE_COUNT, SEED)
-    failures = []
-    places = {}
-    for mutation in chosen:
-        mutated = mutation.apply(index)
-        assert mutated, f"mutation changed nothing: {mutation.describe()}"
-        wrong = restore(session, index, mutated)
-        places[mutation.place] = places.get(mutation.place, 0) + 1
-        if wrong:
-            failures.append(f"{mutation.describe()} -> {', '.join(wrong)}")
-    models = {m.model for m in chosen}
-    identical = len(chosen) - len(failures)
-    print(f"\nsingle removals: {identical}/{len(chosen)} byte-identical "
-          f"({100.0 * identical / len(chosen):.1f}%), {len(models)} models, per place {dict(sorted(places.items()))}")
-    assert len(chosen) >= 200 and len(places) >= 6 and len(models) >= 30
+    positions = [every.index(m) for m in chosen]
+    results = pool.map(_run_single, positions, chunksize=4)
+    failures = [f"{describe} -> {wrong}" for _, _, describe, wrong in results if wrong]
+    places: Dict[str, int] = {}
+    for place, _, _, _ in results:
+        places[place] = places.get(place, 0) + 1
+    models = {model for _, model, _, _ in results}
+    identical = len(results) - len(failures)
+    print(f"\nsingle removals: {identical}/{len(results)} byte-identical "
+          f"({100.0 * identical / len(results):.1f}%), {len(models)} models, per place {dict(sorted(places.items()))}")
+    for failure in failures:
+        print("  not identical:", failure)
+    assert len(results) >= 200 and len(places) >= 8 and len(models) >= 30
     assert failures == []
 
 
-def test_whole_model_removal(reference: Tuple[api.Session, RepoIndex]) -> None:
-    session, index = reference
-    backend = session.ruleset.backends["tf"]
-    catalog = Catalog(index, backend)
-    models = [m for m in catalog.models().values() if m.classes]
-    identical = []
-    failures = {}
-    for model in models:
-        mutated = mutations.remove_whole_model(index, catalog, model)
-        wrong = restore(session, index, mutated)
-        if wrong:
-            failures[model.folder] = wrong
-        else:
-            identical.append(model.folder)
-    share = len(identical) / len(models)
-    print(f"\nwhole-model removal: {len(identical)}/{len(models)} models byte-identical ({100 * share:.1f}%)")
+def test_whole_model_removal(reference: Path, pool) -> None:
+    _, index, catalog = _open(str(reference))
+    folders = sorted(f for f, m in catalog.models().items() if m.classes)
+    results = pool.map(_run_whole, folders, chunksize=2)
+    failures = {folder: wrong for folder, wrong in results if wrong}
+    identical = len(folders) - len(failures)
+    share = identical / len(folders)
+    print(f"\nwhole-model removal: {identical}/{len(folders)} models byte-identical ({100 * share:.1f}%)")
     for folder, wrong in sorted(failures.items()):
-        print(f"  not identical: {folder}: {', '.join(wrong)} -- {WHOLE_MODEL_EXCEPTIONS.get(folder, 'UNEXPLAINED')}")
+        print(f"  not identical: {folder}: {wrong} -- {WHOLE_MODEL_EXCEPTIONS.get(folder, 'UNEXPLAINED')}")
     assert share >= WHOLE_MODEL_TARGET
     assert sorted(failures) == sorted(WHOLE_MODEL_EXCEPTIONS)

@@ -97,8 +97,9 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
     wanted: Set[str] = set()
     shared = {session.config.package + "/__init__.py"}
     for rule in session.rules:
-        if "{" not in rule.target:
-            shared.add(rule.target.format(package=session.config.package))
+        target = rule.target.replace("{package}", session.config.package)
+        if "{" not in target:
+            shared.add(target)
         for key in ("counterpart", "source"):
             value = rule.params.get(key)
             if isinstance(value, str):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.errors import TfiError
+from tfintegrity.tomlcompat import toml_error_line as _toml_line
 from tfintegrity.tomlcompat import tomllib
 
 DEFAULT_PACKAGE = "src/transformers"
@@ -52,7 +53,7 @@ def read_pyproject(root: Path) -> Tuple[Dict[str, Any], str, str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc).split(" (at line")[0]
-        raise TfiError(f"invalid TOML: {message}", display, getattr(exc, "lineno", None)) from None
+        raise TfiError(f"invalid TOML: {message}", display, _toml_line(exc)) from None
     tool = data.get("tool", {})
     table = tool.get("tfintegrity", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Tuple
 
-KINDS = ("missing", "stale", "order", "wrong")
+KINDS = ("missing", "stale", "order", "wrong", "duplicate")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from tfintegrity.errors import TfiError
+from tfintegrity.tomlcompat import toml_error_line as _toml_line
 from tfintegrity.tomlcompat import tomllib
 
 
@@ -101,7 +102,7 @@ def _load_toml(path: Path) -> Dict[str, Any]:
     except UnicodeDecodeError:
         raise TfiError("rule file is not UTF-8", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = _toml_line(exc)
         message = str(exc).split(" (at line")[0]
         raise TfiError(f"invalid TOML: {message}", str(path), line) from None
 

@@ -35,7 +35,8 @@ class AutoMapping:
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
             params,
-            {"counterpart": str, "counterpart_prefix": str, "mapping_prefix": str, "suffixes": dict},
+            {"counterpart": str, "counterpart_prefix": str, "counterpart_guard": str, "mapping_prefix": str,
+             "suffixes": dict},
         )
         if problem:
             return problem
@@ -76,6 +77,8 @@ class AutoMapping:
                         mirrored_values = tuple(self._translate(ctx, model, v, params) for v in values)
                         out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls))
                     continue
+                if twin and self._twin_exported(ctx, model, twin, params["counterpart_guard"]):
+                    continue  # the counterpart exists and is deliberately in no mapping: so is this class
                 targets = self._by_suffix(model, cls, params["suffixes"], prefix)
                 if not targets:
                     continue
@@ -87,6 +90,11 @@ class AutoMapping:
                     if target in auto.mappings:
                         out.append(Expected(target, key, cls.name, 0, (cls.name,), model, cls))
         return out, undecided
+
+    @staticmethod
+    def _twin_exported(ctx: Context, model: Model, twin: str, guard: str) -> bool:
+        init = ctx.catalog.init_of(model.folder)
+        return init is not None and any(twin == n.name for s in init.guarded_structure(guard) for n in s.names)
 
     @staticmethod
     def _translate(ctx: Context, model: Model, value: str, params: Mapping[str, Any]) -> str:

@@ -16,8 +16,10 @@ class Autodoc:
     name = "autodoc"
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        problem = require_params(params, {"doc_dir": str, "exclude_pattern": str, "stale_pattern": str})
-        for key in ("exclude_pattern", "stale_pattern"):
+        problem = require_params(
+            params, {"doc_dir": str, "exclude_pattern": str, "stale_pattern": str, "before_pattern": str}
+        )
+        for key in ("exclude_pattern", "stale_pattern", "before_pattern"):
             if problem is None:
                 try:
                     re.compile(params[key])

@@ -135,7 +135,7 @@ class _InitPlace:
                                 f"{located.name} is listed in {self.describe(entry.key)} but no "
                                 f"{ctx.backend.name} modeling file defines it", place=place)
                     )
-            wanted = sort([n.name for n in written])
+            wanted = sort(list(dict.fromkeys(n.name for n in written)))
             out.extend(_order_findings(rule, entry, path, written, wanted, where[0], place))
         return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
 from tfintegrity.context import Context
@@ -59,7 +60,8 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
             for item in missing:
                 lines = text_now.split(newline)
                 current = read_doc_page(page, text_now).entries
-                lines = insert_section(lines, current, item.symbol, order, member, ctx.backend.class_prefix)
+                lines = insert_section(lines, current, item.symbol, order, member, ctx.backend.class_prefix,
+                                       rule.params["before_pattern"])
                 text_now = newline.join(lines)
             lines = text_now.split(newline)
         new = newline.join(lines)
@@ -69,7 +71,13 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
 
 
 def insert_section(
-    lines: List[str], entries: Sequence[AutodocEntry], name: str, order: Sequence[str], member: str, prefix: str
+    lines: List[str],
+    entries: Sequence[AutodocEntry],
+    name: str,
+    order: Sequence[str],
+    member: str,
+    prefix: str,
+    before_pattern: str,
 ) -> List[str]:
     """Insert ``name``'s section after the documented class that precedes it in ``order``, else before
     the one that follows it, else after the page's last TF section, else at the end."""
@@ -84,10 +92,15 @@ def insert_section(
     if after is not None:
         at = after.line - 1
         return lines[:at] + block + [""] + lines[at:]
-    tf_entries = [e for e in entries if e.name.startswith(prefix)]
+    tf_entries = [e for e in entries if e.name in order]  # the model's own documented classes
     if tf_entries:
         at = tf_entries[-1].end_line
         return lines[:at] + [""] + block + lines[at:]
+    later = re.compile(before_pattern)
+    first_later = next((e for e in entries if later.search(e.name)), None)
+    if first_later is not None:
+        at = first_later.line - 1
+        return lines[:at] + block + [""] + lines[at:]
     end = len(lines)
     while end > 0 and not lines[end - 1].strip():
         end -= 1

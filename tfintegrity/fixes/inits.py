@@ -62,6 +62,7 @@ def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place
         if place.type_checking:
             edits.append(cstedit.SetImport(block, entry.key, 1, names))
         else:
+            # A new or rewritten statement is written as black writes it (line length 119).
             edits.append(cstedit.SetStructure(block, entry.key, names, pysource.structure_form_for(form, len(names))))
     out: Dict[str, str] = {}
     for path, edits in edits_by_path.items():

@@ -73,7 +73,7 @@ class Catalog:
         self.package = index.package
         self.models_dir = f"{self.package}/models"
         self._constant = re.compile(backend.constant_pattern)
-        self._public: Dict[Tuple[str, str], bool] = {}
+        self._public: Dict[Tuple[str, str], bool] = {}  # filled from and into index.memo
         self._models: Optional[Dict[str, Model]] = None
         self._defined_anywhere: Optional[Dict[str, List[str]]] = None
 
@@ -108,6 +108,9 @@ class Catalog:
 
     def is_public_class(self, path: str, name: str, _seen: Optional[Set[Tuple[str, str]]] = None) -> bool:
         key = (path, name)
+        memo_key = ("public", path, name, self.backend.name)
+        if memo_key in self.index.memo:
+            return self.index.memo[memo_key]  # type: ignore[return-value]
         if key in self._public:
             return self._public[key]
         seen = _seen if _seen is not None else set()
@@ -116,6 +119,8 @@ class Catalog:
         seen.add(key)
         result = self._leads_to_base(path, name, seen)
         self._public[key] = result
+        if _seen is None:
+            self.index.memo[memo_key] = result
         return result
 
     def _leads_to_base(self, path: str, name: str, seen: Set[Tuple[str, str]]) -> bool:

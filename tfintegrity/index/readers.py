@@ -41,10 +41,13 @@ def parse_python(path: str, text: str) -> ast.Module:
     """Parse ``text`` or raise a one-line ``TfiError`` naming the file and line."""
     try:
         return ast.parse(text, filename=path)
-    except SyntaxError as exc:
-        raise TfiError(f"cannot parse Python: {exc.msg}", path, exc.lineno) from None
-    except (ValueError, MemoryError, RecursionError) as exc:
-        raise TfiError(f"cannot parse Python: {type(exc).__name__}: {exc}", path) from None
+    except (SyntaxError, ValueError) as exc:  # a NUL byte: ValueError, or SyntaxError without a line
+        line = getattr(exc, "lineno", None)
+        if line is None and "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+        raise TfiError(f"cannot parse Python: {getattr(exc, 'msg', None) or exc}", path, line) from None
+    except (MemoryError, RecursionError) as exc:
+        raise TfiError(f"cannot parse Python: {type(exc).__name__}: input too large or too deeply nested", path) from None
 
 
 # --------------------------------------------------------------------------- modeling files
@@ -103,14 +106,9 @@ def skeleton(text: str) -> str:
             out[i] = f"{assigned} = None"
             i += 1
             continue
-        if keyword in ("def", "async def"):
-            name = re.match(r"(?:async\s+)?def\s+(\w+)", line)
-            out[i] = f"def {name.group(1)}(): ..." if name else line
-            i += 1
-            continue
         end = _statement_extent(lines, i)
         out[i : end + 1] = lines[i : end + 1]
-        if keyword == "class":
+        if keyword in ("class", "def", "async def"):
             code, _ = _code_part(lines[end])
             if code.endswith(":"):
                 out[end] = code + " ..."

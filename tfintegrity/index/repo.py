@@ -6,8 +6,10 @@ re-check planned edits before anything is written.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, TypeVar
 
@@ -38,6 +40,27 @@ def decode(path: str, data: bytes) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO, socket or device is refused instead of blocking on it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class RepoIndex:
     """Lazy, memoized facts about one repository root."""
 
@@ -48,6 +71,12 @@ class RepoIndex:
         self._texts: Dict[str, Optional[str]] = {}
         self._raw: Dict[str, bytes] = {}
         self._facts: Dict[tuple, object] = {}
+        # Facts of overlay texts, keyed by the text itself and shared with every derived index, so the
+        # fix loop parses each planned text once however many re-checks see it.
+        self._by_text: Dict[tuple, object] = {}
+        # Derived results keyed by (kind, path, ...), shared with derived indexes; entries about a path
+        # the overlay replaces are dropped (see with_overlay).
+        self.memo: Dict[tuple, object] = {}
         self._listing: Dict[str, List[str]] = {}
 
     # ------------------------------------------------------------------ files
@@ -56,7 +85,12 @@ class RepoIndex:
         return self.root / rel
 
     def exists(self, rel: str) -> bool:
-        return rel in self.overlay or (self.root / rel).is_file()
+        if rel in self.overlay:
+            return True
+        key = ("exists", rel)
+        if key not in self.memo:
+            self.memo[key] = (self.root / rel).is_file()
+        return self.memo[key]  # type: ignore[return-value]
 
     def text(self, rel: str) -> Optional[str]:
         """The file's text, ``None`` when it does not exist."""
@@ -68,12 +102,15 @@ class RepoIndex:
 
     def _read(self, rel: str) -> Optional[str]:
         path = self.root / rel
-        if path.is_symlink() or any(p.is_symlink() for p in path.parents if self.root in p.parents):
-            resolved = path.resolve()
-            if resolved != self.root and self.root not in resolved.parents:
-                raise TfiError("symbolic link points outside the root; refusing to read it", rel)
         try:
-            data = path.read_bytes()
+            if path.is_symlink() or any(p.is_symlink() for p in path.parents if self.root in p.parents):
+                resolved = path.resolve()
+                if resolved != self.root and self.root not in resolved.parents:
+                    raise TfiError("symbolic link points outside the root; refusing to read it", rel)
+        except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
+            raise TfiError(f"cannot resolve symbolic link ({type(exc).__name__}: a loop?)", rel) from None
+        try:
+            data = _read_regular(path)
         except FileNotFoundError:
             return None
         except IsADirectoryError:
@@ -118,7 +155,13 @@ class RepoIndex:
         key = (kind, rel)
         if key not in self._facts:
             text = self.text(rel)
-            self._facts[key] = None if text is None else reader(rel, text)
+            if text is not None and rel in self.overlay:
+                shared = (kind, rel, text)
+                if shared not in self._by_text:
+                    self._by_text[shared] = reader(rel, text)
+                self._facts[key] = self._by_text[shared]
+            else:
+                self._facts[key] = None if text is None else reader(rel, text)
         return self._facts[key]  # type: ignore[return-value]
 
     def module(self, rel: str) -> Optional[ModuleFacts]:
@@ -150,5 +193,7 @@ class RepoIndex:
         fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
         fresh._raw = self._raw
         fresh._facts = {k: v for k, v in self._facts.items() if k[1] not in overlay}
+        fresh._by_text = self._by_text
+        fresh.memo = {k: v for k, v in self.memo.items() if k[1] not in overlay}
         fresh._listing = dict(self._listing)
         return fresh
