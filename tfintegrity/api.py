@@ -134,10 +134,17 @@ def _relative(root: Path, cwd: Path, path: str) -> str:
 def run(options: Options) -> Tuple[CheckResult, Session]:
     """Check (and with ``fix`` write, with ``diff`` plan) as the options say."""
     session = open_session(options)
-    index = RepoIndex(session.root, session.config.package)
-    result, changes = evaluate(session, index, options)
-    if options.fix and changes:
-        write_changes(session.root, index, changes)
+    if not options.fix:
+        index = RepoIndex(session.root, session.config.package)
+        return evaluate(session, index, options)[0], session
+    from tfintegrity.writer import repo_lock
+
+    # Read, plan and write under one lock, so parallel hooks fix one after the other.
+    with repo_lock(session.root):
+        index = RepoIndex(session.root, session.config.package)
+        result, changes = evaluate(session, index, options)
+        if changes:
+            write_changes(session.root, index, changes)
     return result, session
 
 
@@ -209,15 +216,14 @@ def verify_python(path: str, data: bytes) -> None:
 
 
 def write_changes(root: Path, index: RepoIndex, changes: Dict[str, Tuple[Optional[str], str]]) -> List[str]:
-    from tfintegrity.writer import PlannedWrite, repo_lock, write_all
+    from tfintegrity.writer import PlannedWrite, write_all
 
     writes = []
     for path, (_old_text, new_text) in sorted(changes.items()):
         old_bytes = index.raw(path)
         prefix = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
         writes.append(PlannedWrite(path, old_bytes, prefix + new_text.encode("utf-8")))
-    with repo_lock(root):
-        return write_all(root, writes, verify=verify_python)
+    return write_all(root, writes, verify=verify_python)
 
 
 # --------------------------------------------------------------------------- baseline

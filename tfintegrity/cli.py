@@ -66,7 +66,7 @@ def main() -> None:
 
 root_option = click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Repository root (default: found upwards from the current directory).",
 )

@@ -35,8 +35,8 @@ class AutoMapping:
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
             params,
-            {"counterpart": str, "counterpart_prefix": str, "counterpart_guard": str, "mapping_prefix": str,
-             "suffixes": dict},
+            {"counterpart": str, "counterpart_prefix": str, "counterpart_guard": str,
+             "counterpart_module_prefix": str, "mapping_prefix": str, "suffixes": dict},
         )
         if problem:
             return problem
@@ -77,7 +77,8 @@ class AutoMapping:
                         mirrored_values = tuple(self._translate(ctx, model, v, params) for v in values)
                         out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls))
                     continue
-                if twin and self._twin_exported(ctx, model, twin, params["counterpart_guard"]):
+                if twin and (self._twin_exported(ctx, model, twin, params["counterpart_guard"])
+                             or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])):
                     continue  # the counterpart exists and is deliberately in no mapping: so is this class
                 targets = self._by_suffix(model, cls, params["suffixes"], prefix)
                 if not targets:
@@ -95,6 +96,16 @@ class AutoMapping:
     def _twin_exported(ctx: Context, model: Model, twin: str, guard: str) -> bool:
         init = ctx.catalog.init_of(model.folder)
         return init is not None and any(twin == n.name for s in init.guarded_structure(guard) for n in s.names)
+
+    @staticmethod
+    def _twin_defined(ctx: Context, cls: PublicClass, twin: str, module_prefix: str) -> bool:
+        """The counterpart module of the class's file (modeling_tf_x.py -> modeling_x.py) defines the twin."""
+        folder, stem = cls.path.rsplit("/", 1)
+        if not stem.startswith(ctx.backend.modeling_prefix):
+            return False
+        rel = f"{folder}/{module_prefix}{stem[len(ctx.backend.modeling_prefix):]}"
+        facts = ctx.index.module(rel) if ctx.index.exists(rel) else None
+        return facts is not None and twin in facts.classes
 
     @staticmethod
     def _translate(ctx: Context, model: Model, value: str, params: Mapping[str, Any]) -> str:
@@ -156,6 +167,16 @@ class AutoMapping:
                                     f"{ctx.backend.name} modeling file defines",
                                     place=f"{path}:{rule.slug}:{mapping.name}")
                         )
+            pairs = set()
+            for entry in mapping.entries:
+                for value in entry.values:
+                    if (entry.key, value) in pairs:
+                        out.append(
+                            finding(rule, "duplicate", value, self._model_for_key(models, entry.key), path,
+                                    entry.line, entry.col, f'{mapping.name} maps "{entry.key}" to {value} twice',
+                                    fixable=False, place=f"{path}:{rule.slug}:{mapping.name}")
+                        )
+                    pairs.add((entry.key, value))
             keys = [e.key for e in mapping.entries]
             if keys != sorted(keys, key=pysource.auto_mapping_key) and ctx.only_models is None:
                 out.append(

@@ -72,6 +72,15 @@ class Autodoc:
                         finding(rule, "missing", f"{cls.name}.{member}", model.folder, page, entry.autodoc_line, 1,
                                 f"[[autodoc]] {cls.name} has no member list; add `    - {member}`", place=place)
                     )
+            seen = set()
+            for entry in facts.entries:
+                if entry.name in seen:
+                    out.append(
+                        finding(rule, "duplicate", entry.name, model.folder, page, entry.line, 1,
+                                f"[[autodoc]] {entry.name} is documented twice in {page}", fixable=False,
+                                place=place)
+                    )
+                seen.add(entry.name)
             stale = re.compile(rule.params["stale_pattern"])
             known = self._known_names(ctx)
             for entry in facts.entries:

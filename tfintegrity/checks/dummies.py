@@ -83,7 +83,8 @@ class DummyObjects:
                     finding(rule, "stale", name, owner.get(name, ""), path, line, 1,
                             f"dummy object {name} is not exported by the top-level init any more", place=place)
                 )
-        if not out and facts is not None and ctx.index.text(path) != self.expected_text(ctx, rule):
+        current = (ctx.index.text(path) or "").replace("\r\n", "\n")
+        if not out and facts is not None and current != self.expected_text(ctx, rule):
             out.append(
                 finding(rule, "order", path.rsplit("/", 1)[-1], "", path, 1, 1,
                         "dummy objects differ from what the generator writes (order or form)", place=place)
@@ -101,6 +102,9 @@ class DummyObjects:
     def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
         path = ctx.path(rule.target)
         text = self.expected_text(ctx, rule)
-        if text is None or ctx.index.text(path) == text:
+        current = ctx.index.text(path)
+        if text is None:
             return {}
-        return {path: text}
+        if current is not None and "\r\n" in current:
+            text = text.replace("\n", "\r\n")  # keep the file's line endings
+        return {} if current == text else {path: text}

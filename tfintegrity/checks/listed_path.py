@@ -49,6 +49,12 @@ class ListedPath:
                     finding(rule, "stale", line_text, "", path, number, 1,
                             f"{line_text} is listed in {path} but does not exist", place=place)
                 )
+        seen = set()
+        for number, line_text in enumerate(lines, 1):
+            if line_text in seen and fnmatch.fnmatchcase(line_text, pattern):
+                out.append(finding(rule, "duplicate", line_text, "", path, number, 1,
+                                   f"{line_text} is listed twice in {path}", place=place))
+            seen.add(line_text)
         if lines != ordered and ctx.only_models is None:
             out.append(finding(rule, "order", path, "", path, 1, 1, f"{path} is not sorted", place=place))
         return [f for f in out if not f.model or ctx.in_scope(f.model)]
@@ -63,6 +69,8 @@ class ListedPath:
         stale = {f.symbol for f in findings if f.kind == "stale"}
         missing = [f.symbol for f in findings if f.kind == "missing"]
         kept = [ln for ln in lines if ln not in stale]
+        if any(f.kind == "duplicate" for f in findings):
+            kept = [ln for i, ln in enumerate(kept) if not ln.strip() or ln not in kept[:i]]
         if any(f.kind == "order" for f in findings):
             kept = sorted(kept)
         for line_text in sorted(set(missing)):
