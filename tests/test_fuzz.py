@@ -144,11 +144,6 @@ def corrupt(files: Dict[str, bytes], how: Tuple[str, str, int, bytes]) -> None:
         del files[rel]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known gap (issue 3): a restored doc section goes in class-definition order, the synthetic pages "
-    "sort them alphabetically; fails only when the drawn removals include a doc section",
-)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(removed=removals)
 def test_fix_restores_removals_byte_identically(removed: set) -> None:

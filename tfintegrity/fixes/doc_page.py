@@ -56,7 +56,10 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
 
             current = read_doc_page(page, text_now).entries
             model = models.get(mine[0].model)
-            order = [c.name for c in check.documented(rule, model)] if model else []
+            documented = {c.name for c in check.documented(rule, model)} if model else set()
+            on_page = [e.name for e in current]
+            classes = [c.name for c in model.classes if c.name in documented or c.name in on_page] if model else []
+            order = choose_order(classes, on_page, ctx.backend.class_prefix)
             for item in missing:
                 lines = text_now.split(newline)
                 current = read_doc_page(page, text_now).entries
@@ -68,6 +71,38 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
         if new != text:
             out[page] = new
     return out
+
+
+def section_gap(entries: Sequence[AutodocEntry]) -> int:
+    """Blank lines the page keeps between sections (the most common gap; 1 when there is none)."""
+    gaps = [b.line - a.end_line - 1 for a, b in zip(entries, entries[1:]) if b.line > a.end_line]
+    gaps = [g for g in gaps if g in (1, 2)]
+    return max(set(gaps), key=gaps.count) if gaps else 1
+
+
+def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
+    """The order the page keeps a backend's sections in: that of their counterparts' sections on the
+    page (TF mirrors PyTorch); a class without a counterpart section follows the class before it in
+    the model file."""
+    positions = {name: i for i, name in enumerate(page)}
+    keyed = []
+    last = -1.0
+    for index, name in enumerate(classes):
+        twin = name[len(prefix):] if name.startswith(prefix) else None
+        last = float(positions[twin]) if twin in positions else last + 0.001
+        keyed.append((last, index, name))
+    return [name for _, _, name in sorted(keyed)]
+
+
+def choose_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
+    """The counterpart order or the model-file order, whichever agrees with the sections already there."""
+    present = [name for name in page if name in classes]
+    if not present:
+        return section_order(classes, page, prefix)
+    for candidate in (list(classes), section_order(classes, page, prefix)):
+        if [name for name in candidate if name in present] == present:
+            return candidate
+    return section_order(classes, page, prefix)
 
 
 def insert_section(
@@ -86,21 +121,22 @@ def insert_section(
     before: Optional[AutodocEntry] = next((by_name[n] for n in reversed(order[:position]) if n in by_name), None)
     after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1:] if n in by_name), None)
     block = section(name, member)
+    gap = [""] * section_gap(entries)
     if before is not None:
         at = before.end_line  # index just after the previous section's last line
-        return lines[:at] + [""] + block + lines[at:]
+        return lines[:at] + gap + block + lines[at:]
     if after is not None:
         at = after.line - 1
-        return lines[:at] + block + [""] + lines[at:]
+        return lines[:at] + block + gap + lines[at:]
     tf_entries = [e for e in entries if e.name in order]  # the model's own documented classes
     if tf_entries:
         at = tf_entries[-1].end_line
-        return lines[:at] + [""] + block + lines[at:]
+        return lines[:at] + gap + block + lines[at:]
     later = re.compile(before_pattern)
     first_later = next((e for e in entries if later.search(e.name)), None)
     if first_later is not None:
         at = first_later.line - 1
-        return lines[:at] + block + [""] + lines[at:]
+        return lines[:at] + block + gap + lines[at:]
     end = len(lines)
     while end > 0 and not lines[end - 1].strip():
         end -= 1
