@@ -24,12 +24,60 @@ SINGLE_COUNT = 210
 WHOLE_MODEL_TARGET = 0.90  # issue 3's target: NOT met yet (see README "Fix fidelity")
 # Regression floors at the measured figures; raise them as the remaining causes are fixed.
 SINGLE_FLOOR = 0.97
-WHOLE_MODEL_FLOOR = 0.33
+WHOLE_MODEL_FLOOR = 0.42
 WORKERS = 2
 
-# Models whose whole-model restoration is not byte-identical, and why (the release is not in the
-# canonical form the fix writes there). Every other model must round-trip exactly.
-WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {}
+# Models whose whole-model restoration is not byte-identical, and why: in each, the release itself
+# is not in the one form the fix writes (measured on 4.31.0; each reason read off the diff).
+MAGIC_COMMA = ("the release writes the model's TF statement exploded with a magic trailing comma where black, "
+               "from scratch, writes it on one line")
+BLOCK_SPACING = "the release's model __init__.py has two blank lines, or none, around the TF block (one elsewhere)"
+EXTRA_MEMBERS = "the release documents members besides `- call`, which no modeling file states"
+HEADER_TYPO = "a `##` header on the release's page differs from the class it documents (upstream typo)"
+PAGE_ORDER = "the page's TF sections follow neither the PyTorch sections' order nor the model file's"
+PAGE_SPACING = "the page separates its sections by one or two blank lines, mixed"
+PAGE_PLACE = "the page's TF run is not directly before its Flax run (other sections sit between or after)"
+WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
+    "bert": HEADER_TYPO + " (TFBertModelLMHeadModel); " + PAGE_PLACE,
+    "blenderbot": BLOCK_SPACING,
+    "blip": EXTRA_MEMBERS,
+    "camembert": HEADER_TYPO + " (TFCamembertForCasualLM); the page lists no members at all",
+    "clip": EXTRA_MEMBERS,
+    "convbert": "TF_MODEL_FOR_TEXT_ENCODING_MAPPING_NAMES maps convbert although PyTorch does not (the one TF entry "
+                "with no PyTorch counterpart)",
+    "convnext": MAGIC_COMMA + "; " + PAGE_SPACING,
+    "cvt": MAGIC_COMMA,
+    "data2vec": "the model init uses the legacy `if is_tf_available():` form, the fix writes the try/except form",
+    "deberta": "the page documents TFDebertaPreTrainedModel, a base class the rule does not require",
+    "deberta_v2": "the page documents TFDebertaV2PreTrainedModel; the init has the TF block before the torch block",
+    "efficientformer": BLOCK_SPACING,
+    "encoder_decoder": EXTRA_MEMBERS,
+    "funnel": HEADER_TYPO + " (TFFunnelModelForPreTraining)",
+    "gpt2": PAGE_PLACE + " (a TF output class and TFGPT2Tokenizer follow the TF run)",
+    "groupvit": EXTRA_MEMBERS,
+    "hubert": MAGIC_COMMA + "; " + BLOCK_SPACING,
+    "led": BLOCK_SPACING,
+    "longformer": PAGE_ORDER,
+    "opt": PAGE_PLACE + " (the TF run sits between PyTorch sections); " + MAGIC_COMMA,
+    "rag": EXTRA_MEMBERS + "; " + MAGIC_COMMA,
+    "rembert": PAGE_ORDER,
+    "resnet": PAGE_SPACING,
+    "roformer": PAGE_ORDER,
+    "sam": MAGIC_COMMA + "; " + BLOCK_SPACING + "; " + PAGE_SPACING,
+    "segformer": PAGE_ORDER + "; " + BLOCK_SPACING,
+    "speech_to_text": "the model init has the TF block before the torch block",
+    "swin": "the page writes `[[autodoc]] transformers.TFSwinForImageClassification` (dotted)",
+    "tapas": "the page has no blank line between a TF header and its [[autodoc]] line; " + BLOCK_SPACING,
+    "transfo_xl": PAGE_PLACE + " (AdaptiveEmbedding/TFAdaptiveEmbedding follow the TF run)",
+    "vision_encoder_decoder": EXTRA_MEMBERS + "; the top init writes `.extend([\"X\"])` for one name, not `.append`",
+    "vision_text_dual_encoder": "the model init has the TF block after the Flax block; " + PAGE_PLACE,
+    "vit": MAGIC_COMMA + " (top init and model init)",
+    "vit_mae": MAGIC_COMMA + "; the page writes `transformers.TFViTMAEForPreTraining` (dotted); " + PAGE_SPACING,
+    "wav2vec2": PAGE_PLACE + " (dotted Flax output classes precede the TF run)",
+    "whisper": PAGE_SPACING,
+    "xglm": MAGIC_COMMA + "; " + BLOCK_SPACING,
+    "xlnet": HEADER_TYPO + " (TFLNetForMultipleChoice)",
+}
 
 _STATE: Dict[str, object] = {}
 
@@ -131,3 +179,4 @@ def test_whole_model_removal(reference: Path, pool) -> None:
         print(f"  not identical: {folder}: {wrong} -- {WHOLE_MODEL_EXCEPTIONS.get(folder, 'UNEXPLAINED')}")
     print(f"  issue target {WHOLE_MODEL_TARGET:.0%}: {'met' if share >= WHOLE_MODEL_TARGET else 'NOT met'}")
     assert share >= WHOLE_MODEL_FLOOR
+    assert sorted(failures) == sorted(WHOLE_MODEL_EXCEPTIONS), "a model fails or passes unexpectedly"
