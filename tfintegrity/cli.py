@@ -37,6 +37,11 @@ def _guarded(action: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(2)
+    except BrokenPipeError:
+        # The reader went away (`tfintegrity check | head`): stop quietly, as other CLI tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
     except RecursionError:
         click.echo("error: input too deeply nested to read", err=True)
         sys.exit(2)
