@@ -40,6 +40,7 @@ class Backend:
     dummy_backends: Tuple[str, ...]  # e.g. ("tf",)
     doc_member: str  # e.g. "call"
     extra_base_classes: Tuple[str, ...] = ()
+    modeling_exclude: Tuple[str, ...] = ()  # globs the modeling glob must not take (PyTorch: the TF and Flax files)
     source: str = ""
 
 
@@ -88,8 +89,9 @@ BACKEND_KEYS: Dict[str, type] = {
     "dummy_backends": list,
     "doc_member": str,
     "extra_base_classes": list,
+    "modeling_exclude": list,
 }
-OPTIONAL_BACKEND_KEYS = {"extra_base_classes"}
+OPTIONAL_BACKEND_KEYS = {"extra_base_classes", "modeling_exclude"}
 
 
 def _load_toml(path: Path) -> Dict[str, Any]:
@@ -141,6 +143,7 @@ def load_backend(path: Path) -> Backend:
         dummy_backends=tuple(str(b) for b in data["dummy_backends"]),
         doc_member=data["doc_member"],
         extra_base_classes=tuple(str(b) for b in data.get("extra_base_classes", [])),
+        modeling_exclude=tuple(str(g) for g in data.get("modeling_exclude", [])),
         source=str(path),
     )
 

@@ -8,6 +8,7 @@ class (``TFPreTrainedModel``), followed within the file and across files through
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Set, Tuple
@@ -91,7 +92,9 @@ class Catalog:
         return found
 
     def modeling_files(self, folder: str) -> List[str]:
-        return self.index.glob(f"{self.models_dir}/{folder}", self.backend.modeling_glob)
+        found = self.index.glob(f"{self.models_dir}/{folder}", self.backend.modeling_glob)
+        excluded = self.backend.modeling_exclude
+        return [f for f in found if not any(fnmatch.fnmatchcase(f.rsplit("/", 1)[-1], g) for g in excluded)]
 
     # ------------------------------------------------------------------ public classes
 
