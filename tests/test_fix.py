@@ -109,3 +109,12 @@ def test_unfixable_finding_says_why(example: Path) -> None:
     result = invoke("check", "--fix", "--root", str(example))
     assert result.exit_code == 1
     assert "could not fix:" in result.output and "brand-new-bert.md does not exist" in result.output
+
+
+def test_mdx_doc_pages_of_older_releases(example: Path) -> None:
+    page = example / "docs/source/en/model_doc/brand-new-bert.md"
+    page.rename(page.with_suffix(".mdx"))
+    result = invoke("check", "--root", str(example), "--select", "TFI008")
+    assert "brand-new-bert.mdx" in result.output and result.exit_code == 1
+    invoke("check", "--fix", "--root", str(example), "--select", "TFI008")
+    assert invoke("check", "--root", str(example), "--select", "TFI008").exit_code == 0

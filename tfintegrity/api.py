@@ -113,8 +113,8 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
                 wanted.add("/".join(rest[:2]))
             elif len(rest) > 1:
                 wanted.add(rest[0])
-        elif path.startswith("docs/") and path.endswith(".md"):
-            stem = path.rsplit("/", 1)[-1][:-3]
+        elif path.startswith("docs/") and path.endswith((".md", ".mdx")):
+            stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             for backend in session.ruleset.backends.values():
                 for model in Catalog(index, backend).models().values():
                     names = {t for t, _ in model.model_types} | {model.folder, model.folder.replace("_", "-")}

@@ -253,9 +253,10 @@ class Catalog:
         base = model.folder.rsplit("/", 1)[-1]
         candidates = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
         for stem in candidates:
-            rel = f"{doc_dir}/{stem}.md"
-            if self.index.exists(rel):
-                return rel, True
+            for suffix in (".md", ".mdx"):  # .mdx pages before v4.31
+                rel = f"{doc_dir}/{stem}{suffix}"
+                if self.index.exists(rel):
+                    return rel, True
         stem = model.model_types[0][0] if model.model_types else base.replace("_", "-")
         return f"{doc_dir}/{stem}.md", False
 
