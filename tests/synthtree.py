@@ -13,7 +13,7 @@ inside ``_import_structure`` lists follows Transformers' ``custom_init_isort``.
 from __future__ import annotations
 
 import pathlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 

@@ -118,3 +118,20 @@ def test_mdx_doc_pages_of_older_releases(example: Path) -> None:
     assert "brand-new-bert.mdx" in result.output and result.exit_code == 1
     invoke("check", "--fix", "--root", str(example), "--select", "TFI008")
     assert invoke("check", "--root", str(example), "--select", "TFI008").exit_code == 0
+
+
+def test_a_fix_loop_that_does_not_converge_says_so(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfintegrity.fixes import loop
+    from tfintegrity.primitives import PRIMITIVES
+
+    def restless(ctx, rule, findings):  # each round writes something new and fixes nothing
+        path = ctx.path(rule.target)
+        return {path: (ctx.index.text(path) or "") + "# again\n"}
+
+    monkeypatch.setattr(PRIMITIVES["listed_path"], "plan", restless)
+    before = (example / "utils/documentation_tests.txt").read_text()
+    result = invoke("check", "--fix", "--select", "TFI007", "--root", str(example))
+    assert result.exit_code == 1
+    assert "converge" in result.output
+    written = (example / "utils/documentation_tests.txt").read_text()
+    assert written.count("# again") == loop.ROUNDS and written.startswith(before)

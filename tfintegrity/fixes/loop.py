@@ -6,14 +6,16 @@ Nothing is written here: the loop returns the planned texts, and the api hands t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from tfintegrity.context import Context
-from tfintegrity.errors import TfiError
 from tfintegrity.findings import Finding
 from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
 from tfintegrity.primitives import PRIMITIVES
+
+if TYPE_CHECKING:
+    from tfintegrity.api import Session
 
 ROUNDS = 4
 
@@ -27,14 +29,15 @@ class FixOutcome:
 
 
 def fix_loop(
-    session: "object",
+    session: "Session",
     index: RepoIndex,
     findings: Sequence[Finding],
     only: Optional[Set[str]],
     collect: Callable[..., List[Finding]],
-    hidden: Set[tuple] = frozenset(),  # type: ignore[assignment]
+    hidden: Optional[Set[tuple]] = None,
 ) -> FixOutcome:
     """Plan, re-check, repeat until nothing fixable is left (or ``ROUNDS`` passes)."""
+    hidden = hidden or set()
     overlay: Dict[str, str] = {}
     current = list(findings)
     reasons: Dict[tuple, str] = {}
@@ -45,11 +48,11 @@ def fix_loop(
             converged = True
             break
         changed = False
-        for rule in session.rules:  # type: ignore[attr-defined]
+        for rule in session.rules:
             mine = [f for f in fixable if f.code == rule.code]
             if not mine:
                 continue
-            backend = session.ruleset.backends[rule.backend]  # type: ignore[attr-defined]
+            backend = session.ruleset.backends[rule.backend]
             view = index.with_overlay(overlay)
             ctx = Context(view, backend, Catalog(view, backend), only)
             try:
