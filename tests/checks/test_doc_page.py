@@ -69,7 +69,6 @@ def test_pytorch_only_model_needs_no_tf_section(tmp_path):
     assert rows(root) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a name the top-level init still lists counts as existing for TFI008")
 def test_renamed_class_old_section_is_stale_even_while_the_init_still_lists_it(tmp_path):
     """After a rename the old name is defined nowhere; the stale top-level init entry (TFI003/TFI004
     report it) must not keep its doc section alive."""

@@ -82,22 +82,43 @@ class Autodoc:
                     )
                 seen.add(entry.name)
             stale = re.compile(rule.params["stale_pattern"])
-            known = self._known_names(ctx)
             for entry in facts.entries:
-                if stale.match(entry.name) and entry.name not in known and not self._in_module(ctx, entry.written):
+                if stale.match(entry.name) and not self._exists(ctx, entry.name) and not self._in_module(ctx, entry.written):
                     out.append(
                         finding(rule, "stale", entry.name, model.folder, page, entry.line, 1,
                                 f"[[autodoc]] {entry.written} documents a class that no longer exists", place=place)
                     )
         return out
 
-    def _known_names(self, ctx: Context) -> set:
-        known = set(ctx.catalog.defined_anywhere())
+    def _exists(self, ctx: Context, name: str) -> bool:
+        """Defined by a backend modeling file, or exported by the top-level init from a module that
+        really defines it (``TFBertTokenizer`` lives in a tokenization file)."""
+        if name in ctx.catalog.defined_anywhere():
+            return True
         top = ctx.index.init(f"{ctx.package}/__init__.py")
-        if top is not None:
-            known |= {n.name for b in top.all_imports() for n in b.names}
-            known |= {n.name for s in top.all_structure() for n in s.names}
-        return known
+        if top is None:
+            return False
+        modules = [b.module for b in top.all_imports() if b.level == 1 and name in {n.name for n in b.names}]
+        return any(self._exported_for_real(ctx, module, name) for module in modules)
+
+    @staticmethod
+    def _exported_for_real(ctx: Context, module: str, name: str) -> bool:
+        """``from .<module> import name`` in the top-level init: the module (or, for a package, the
+        module its init names for it) defines or imports ``name``."""
+        rel = f"{ctx.package}/{module.replace('.', '/')}"
+        if ctx.index.exists(rel + ".py"):
+            facts = ctx.index.module(rel + ".py")
+            return facts is not None and facts.exposes(name)
+        init = ctx.index.init(rel + "/__init__.py") if ctx.index.exists(rel + "/__init__.py") else None
+        if init is None:
+            return False
+        for statement in init.all_structure():
+            if name in {n.name for n in statement.names}:
+                source = f"{rel}/{statement.key.replace('.', '/')}.py"
+                facts = ctx.index.module(source) if ctx.index.exists(source) else None
+                if facts is not None and facts.exposes(name):
+                    return True
+        return False
 
     @staticmethod
     def _in_module(ctx: Context, written: str) -> bool:
