@@ -74,8 +74,9 @@ def collect(session: Session, index: RepoIndex, only_models: Optional[Set[str]])
         catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
         ctx = Context(index, backend, catalog, only_models)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):
-            if not config_mod.ignored_for_symbol(session.config, item.code, item.symbol) and not \
-                    config_mod.ignored_for_symbol(session.config, item.code, item.symbol.split(".")[0]):
+            if not config_mod.ignored_for_symbol(
+                session.config, item.code, item.symbol
+            ) and not config_mod.ignored_for_symbol(session.config, item.code, item.symbol.split(".")[0]):
                 found.append(item)
     unique = {f.key + (f.line,): f for f in found}
     return sorted(unique.values(), key=Finding.sort_key)
@@ -108,7 +109,7 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
         if path in shared:
             return None
         if path.startswith(package_prefix):
-            rest = path[len(package_prefix):].split("/")
+            rest = path[len(package_prefix) :].split("/")
             if rest[0] == "deprecated" and len(rest) > 2:
                 wanted.add("/".join(rest[:2]))
             elif len(rest) > 1:
@@ -259,7 +260,10 @@ def write_baseline(options: Options) -> Tuple[int, Path]:
     index = RepoIndex(session.root, session.config.package)
     findings = collect(session, index, None)
     entries = sorted(
-        ({"code": f.code, "symbol": f.symbol, "place": f.place, "kind": f.kind, "message": f.message} for f in findings),
+        (
+            {"code": f.code, "symbol": f.symbol, "place": f.place, "kind": f.kind, "message": f.message}
+            for f in findings
+        ),
         key=lambda e: (e["code"], e["place"], e["symbol"], e["kind"]),
     )
     unique = list({(e["code"], e["symbol"], e["place"], e["kind"]): e for e in entries}.values())

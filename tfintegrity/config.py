@@ -79,11 +79,15 @@ def load_config(root: Path) -> Config:
             )
     package = table.get("package", DEFAULT_PACKAGE)
     if not isinstance(package, str) or not package.strip("/"):
-        raise TfiError("[tool.tfintegrity] package must be a path such as 'src/transformers'", display, _line_of(text, "package"))
+        raise TfiError(
+            "[tool.tfintegrity] package must be a path such as 'src/transformers'", display, _line_of(text, "package")
+        )
     ignores: Dict[str, Tuple[str, ...]] = {}
     raw_ignores = table.get("per-symbol-ignores", {})
     if not isinstance(raw_ignores, dict):
-        raise TfiError("[tool.tfintegrity] per-symbol-ignores must be a table", display, _line_of(text, "per-symbol-ignores"))
+        raise TfiError(
+            "[tool.tfintegrity] per-symbol-ignores must be a table", display, _line_of(text, "per-symbol-ignores")
+        )
     for symbol, codes in raw_ignores.items():
         ignores[symbol] = _strings(codes, f"per-symbol-ignores.{symbol}", display, _line_of(text, symbol))
     baseline = table.get("baseline", DEFAULT_BASELINE)
@@ -95,7 +99,10 @@ def load_config(root: Path) -> Config:
         select=_strings(table.get("select", []), "select", display, _line_of(text, "select")),
         ignore=_strings(table.get("ignore", []), "ignore", display, _line_of(text, "ignore")),
         per_symbol_ignores=ignores,
-        extend_rules=tuple(root / p for p in _strings(table.get("extend-rules", []), "extend-rules", display, _line_of(text, "extend-rules"))),
+        extend_rules=tuple(
+            root / p
+            for p in _strings(table.get("extend-rules", []), "extend-rules", display, _line_of(text, "extend-rules"))
+        ),
         baseline=baseline,
         source=display if table else None,
     )
@@ -108,6 +115,7 @@ def validate_codes(config: Config, known: Sequence[str], cli_select: Sequence[st
     path = config.root / "pyproject.toml"
     if path.is_file():
         text = path.read_text(encoding="utf-8", errors="replace")
+
     def known_code(code: str) -> bool:
         return any(k.startswith(code) for k in known) and code != ""
 
@@ -120,11 +128,17 @@ def validate_codes(config: Config, known: Sequence[str], cli_select: Sequence[st
     for key, codes in (("select", config.select), ("ignore", config.ignore)):
         for code in codes:
             if not known_code(code):
-                raise TfiError(f"unknown rule code {code!r} in [tool.tfintegrity] {key}{_suggest(code, known)}", display, _line_of(text, key))
+                raise TfiError(
+                    f"unknown rule code {code!r} in [tool.tfintegrity] {key}{_suggest(code, known)}",
+                    display,
+                    _line_of(text, key),
+                )
     for symbol, codes in config.per_symbol_ignores.items():
         for code in codes:
             if not known_code(code):
-                raise TfiError(f"unknown rule code {code!r} in per-symbol-ignores for {symbol}", display, _line_of(text, symbol))
+                raise TfiError(
+                    f"unknown rule code {code!r} in per-symbol-ignores for {symbol}", display, _line_of(text, symbol)
+                )
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:

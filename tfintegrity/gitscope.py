@@ -34,7 +34,7 @@ def _git_failure(exc: Exception) -> str:
     for line in str(stderr).splitlines():
         line = line.strip().strip("'").strip()
         if line.startswith("stderr:"):
-            line = line[len("stderr:"):].strip().strip("'").strip()
+            line = line[len("stderr:") :].strip().strip("'").strip()
         if line:
             return line
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -116,4 +116,4 @@ def _relative_to_root(top: Path, root: Path, names: Iterable[str]) -> List[str]:
     if prefix == ".." or prefix.startswith("../"):
         return sorted(names)  # root above the work tree top cannot happen with a parent search
     prefix += "/"
-    return sorted(n[len(prefix):] for n in names if n.startswith(prefix))
+    return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))

@@ -109,7 +109,9 @@ def _load_toml(path: Path) -> Dict[str, Any]:
         raise TfiError(f"invalid TOML: {message}", str(path), line) from None
 
 
-def _validate(path: Path, data: Mapping[str, Any], keys: Mapping[str, type], optional: Iterable[str], what: str) -> None:
+def _validate(
+    path: Path, data: Mapping[str, Any], keys: Mapping[str, type], optional: Iterable[str], what: str
+) -> None:
     optional = set(optional)
     for key in data:
         if key not in keys:
@@ -157,9 +159,7 @@ def load_rule(path: Path, primitives: Mapping[str, Any]) -> Rule:
         raise TfiError(f"applies_to must be one of {', '.join(APPLIES_TO)}, not {data['applies_to']!r}", str(path))
     primitive = primitives.get(data["primitive"])
     if primitive is None:
-        raise TfiError(
-            f"unknown primitive {data['primitive']!r} (known: {', '.join(sorted(primitives))})", str(path)
-        )
+        raise TfiError(f"unknown primitive {data['primitive']!r} (known: {', '.join(sorted(primitives))})", str(path))
     params = dict(data.get("params", {}))
     problem = primitive.validate_params(params)
     if problem:

@@ -10,7 +10,6 @@ else:  # pragma: no cover - exercised on older Pythons only
     import tomli as tomllib
 
 
-
 def toml_error_line(exc: Exception) -> Optional[int]:
     """The line of a TOML error: an attribute from Python 3.14 on, before that only in the message."""
     line = getattr(exc, "lineno", None)

@@ -78,8 +78,9 @@ def _resolve_target(root: Path, path: str) -> Path:
     return real
 
 
-def _validate(root: Path, writes: Sequence[PlannedWrite],
-              verify: Optional[Callable[[str, bytes], None]]) -> List[_Target]:
+def _validate(
+    root: Path, writes: Sequence[PlannedWrite], verify: Optional[Callable[[str, bytes], None]]
+) -> List[_Target]:
     """Check every write (inside root, verified, unchanged on disk) before anything is touched."""
     targets: List[_Target] = []
     seen: Dict[Path, str] = {}
@@ -184,9 +185,13 @@ def _rollback_error(path: str, reason: str, failed: Sequence[str]) -> TfiError:
     return TfiError(f"{reason}; no file was changed", path)
 
 
-def write_all(root: Path, writes: Sequence[PlannedWrite], *,
-              verify: Optional[Callable[[str, bytes], None]] = None,
-              before_each: Optional[Callable[[str], None]] = None) -> List[str]:
+def write_all(
+    root: Path,
+    writes: Sequence[PlannedWrite],
+    *,
+    verify: Optional[Callable[[str, bytes], None]] = None,
+    before_each: Optional[Callable[[str], None]] = None,
+) -> List[str]:
     """Validate, then atomically write all planned files or none; return the written paths, sorted."""
     real_root = Path(os.path.realpath(root))
     targets = _validate(real_root, writes, verify)

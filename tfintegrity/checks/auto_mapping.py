@@ -35,8 +35,14 @@ class AutoMapping:
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
             params,
-            {"counterpart": str, "counterpart_prefix": str, "counterpart_guard": str,
-             "counterpart_module_prefix": str, "mapping_prefix": str, "suffixes": dict},
+            {
+                "counterpart": str,
+                "counterpart_prefix": str,
+                "counterpart_guard": str,
+                "counterpart_module_prefix": str,
+                "mapping_prefix": str,
+                "suffixes": dict,
+            },
         )
         if problem:
             return problem
@@ -65,20 +71,24 @@ class AutoMapping:
         undecided: List[Tuple[Model, PublicClass, str]] = []
         for model in ctx.models():
             for cls in model.classes:
-                twin = params["counterpart_prefix"] + cls.name[len(prefix):] if cls.name.startswith(prefix) else None
+                twin = params["counterpart_prefix"] + cls.name[len(prefix) :] if cls.name.startswith(prefix) else None
                 mirrored = by_value.get(twin, []) if twin else []
                 if mirrored:
                     for mapping_name, key, position, values in mirrored:
-                        target = params["mapping_prefix"] + mapping_name[len(params["counterpart_prefix"]):] \
-                            if params["counterpart_prefix"] and mapping_name.startswith(params["counterpart_prefix"]) \
+                        target = (
+                            params["mapping_prefix"] + mapping_name[len(params["counterpart_prefix"]) :]
+                            if params["counterpart_prefix"] and mapping_name.startswith(params["counterpart_prefix"])
                             else params["mapping_prefix"] + mapping_name
+                        )
                         if target not in auto.mappings:
                             continue
                         mirrored_values = tuple(self._translate(ctx, model, v, params) for v in values)
                         out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls))
                     continue
-                if twin and (self._twin_exported(ctx, model, twin, params["counterpart_guard"])
-                             or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])):
+                if twin and (
+                    self._twin_exported(ctx, model, twin, params["counterpart_guard"])
+                    or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])
+                ):
                     continue  # the counterpart exists and is deliberately in no mapping: so is this class
                 targets = self._by_suffix(model, cls, params["suffixes"], prefix)
                 if not targets:
@@ -103,13 +113,13 @@ class AutoMapping:
         folder, stem = cls.path.rsplit("/", 1)
         if not stem.startswith(ctx.backend.modeling_prefix):
             return False
-        rel = f"{folder}/{module_prefix}{stem[len(ctx.backend.modeling_prefix):]}"
+        rel = f"{folder}/{module_prefix}{stem[len(ctx.backend.modeling_prefix) :]}"
         facts = ctx.index.module(rel) if ctx.index.exists(rel) else None
         return facts is not None and twin in facts.classes
 
     @staticmethod
     def _translate(ctx: Context, model: Model, value: str, params: Mapping[str, Any]) -> str:
-        stem = value[len(params["counterpart_prefix"]):] if value.startswith(params["counterpart_prefix"]) else value
+        stem = value[len(params["counterpart_prefix"]) :] if value.startswith(params["counterpart_prefix"]) else value
         return ctx.backend.class_prefix + stem
 
     @staticmethod
@@ -117,9 +127,11 @@ class AutoMapping:
         best = ""
         for suffix in suffixes:
             if cls.name.endswith(suffix) and len(suffix) > len(best):
-                stem = cls.name[len(prefix): -len(suffix)]
-                if any(config.startswith(stem) or config[: -len("Config")] == stem for _, config in model.model_types) \
-                        and stem:
+                stem = cls.name[len(prefix) : -len(suffix)]
+                if (
+                    any(config.startswith(stem) or config[: -len("Config")] == stem for _, config in model.model_types)
+                    and stem
+                ):
                     best = suffix
         return list(suffixes.get(best, [])) if best else []
 
@@ -133,9 +145,18 @@ class AutoMapping:
             for model in ctx.models():
                 for cls in model.classes[:1]:
                     out.append(
-                        finding(rule, "missing", cls.name, model.folder, cls.path, cls.line, cls.col,
-                                f"{path} does not exist, so {model.folder} has no auto mapping entries",
-                                fixable=False, place=f"{path}:{rule.slug}")
+                        finding(
+                            rule,
+                            "missing",
+                            cls.name,
+                            model.folder,
+                            cls.path,
+                            cls.line,
+                            cls.col,
+                            f"{path} does not exist, so {model.folder} has no auto mapping entries",
+                            fixable=False,
+                            place=f"{path}:{rule.slug}",
+                        )
                     )
             return out
         expected, undecided = self.expected(ctx, rule)
@@ -145,15 +166,32 @@ class AutoMapping:
             if entry is None:
                 line = self._insert_line(auto, exp.mapping, exp.key)
                 out.append(
-                    finding(rule, "missing", exp.name, exp.model.folder, path, line, 9,
-                            f'("{exp.key}", "{exp.name}") is missing from {exp.mapping}',
-                            place=f"{path}:{rule.slug}:{exp.mapping}")
+                    finding(
+                        rule,
+                        "missing",
+                        exp.name,
+                        exp.model.folder,
+                        path,
+                        line,
+                        9,
+                        f'("{exp.key}", "{exp.name}") is missing from {exp.mapping}',
+                        place=f"{path}:{rule.slug}:{exp.mapping}",
+                    )
                 )
         for model, cls, why in undecided:
             out.append(
-                finding(rule, "missing", cls.name, model.folder, cls.path, cls.line, cls.col,
-                        f"cannot decide the auto mapping entry of {cls.name}: {why}", fixable=False,
-                        place=f"{path}:{rule.slug}")
+                finding(
+                    rule,
+                    "missing",
+                    cls.name,
+                    model.folder,
+                    cls.path,
+                    cls.line,
+                    cls.col,
+                    f"cannot decide the auto mapping entry of {cls.name}: {why}",
+                    fixable=False,
+                    place=f"{path}:{rule.slug}",
+                )
             )
         defined = ctx.catalog.defined_anywhere()
         models = ctx.catalog.models()
@@ -162,27 +200,52 @@ class AutoMapping:
                 for value in entry.values:
                     if value not in defined:
                         out.append(
-                            finding(rule, "stale", value, self._model_for_key(models, entry.key), path, entry.line,
-                                    entry.col, f'{mapping.name} maps "{entry.key}" to {value}, which no '
-                                    f"{ctx.backend.name} modeling file defines",
-                                    place=f"{path}:{rule.slug}:{mapping.name}")
+                            finding(
+                                rule,
+                                "stale",
+                                value,
+                                self._model_for_key(models, entry.key),
+                                path,
+                                entry.line,
+                                entry.col,
+                                f'{mapping.name} maps "{entry.key}" to {value}, which no '
+                                f"{ctx.backend.name} modeling file defines",
+                                place=f"{path}:{rule.slug}:{mapping.name}",
+                            )
                         )
             pairs = set()
             for entry in mapping.entries:
                 for value in entry.values:
                     if (entry.key, value) in pairs:
                         out.append(
-                            finding(rule, "duplicate", value, self._model_for_key(models, entry.key), path,
-                                    entry.line, entry.col, f'{mapping.name} maps "{entry.key}" to {value} twice',
-                                    fixable=False, place=f"{path}:{rule.slug}:{mapping.name}")
+                            finding(
+                                rule,
+                                "duplicate",
+                                value,
+                                self._model_for_key(models, entry.key),
+                                path,
+                                entry.line,
+                                entry.col,
+                                f'{mapping.name} maps "{entry.key}" to {value} twice',
+                                fixable=False,
+                                place=f"{path}:{rule.slug}:{mapping.name}",
+                            )
                         )
                     pairs.add((entry.key, value))
             keys = [e.key for e in mapping.entries]
             if keys != sorted(keys, key=pysource.auto_mapping_key) and ctx.only_models is None:
                 out.append(
-                    finding(rule, "order", mapping.name, "", path, mapping.line, 1,
-                            f"entries of {mapping.name} are not sorted by model_type",
-                            place=f"{path}:{rule.slug}:{mapping.name}")
+                    finding(
+                        rule,
+                        "order",
+                        mapping.name,
+                        "",
+                        path,
+                        mapping.line,
+                        1,
+                        f"entries of {mapping.name} are not sorted by model_type",
+                        place=f"{path}:{rule.slug}:{mapping.name}",
+                    )
                 )
         return [f for f in out if not f.model or ctx.in_scope(f.model)]
 

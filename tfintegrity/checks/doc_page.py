@@ -46,9 +46,18 @@ class Autodoc:
             if not exists:
                 for cls in classes:
                     out.append(
-                        finding(rule, "missing", cls.name, model.folder, cls.path, cls.line, cls.col,
-                                f"{cls.name} has no doc page: {page} does not exist; create it, then run --fix",
-                                fixable=False, place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            cls.name,
+                            model.folder,
+                            cls.path,
+                            cls.line,
+                            cls.col,
+                            f"{cls.name} has no doc page: {page} does not exist; create it, then run --fix",
+                            fixable=False,
+                            place=place,
+                        )
                     )
                 continue
             facts = ctx.index.doc_page(page)
@@ -59,34 +68,83 @@ class Autodoc:
                 entry = by_name.get(cls.name)
                 if entry is None:
                     out.append(
-                        finding(rule, "missing", cls.name, model.folder, page, anchor, 1,
-                                f"{cls.name} has no [[autodoc]] section in {page}", place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            cls.name,
+                            model.folder,
+                            page,
+                            anchor,
+                            1,
+                            f"{cls.name} has no [[autodoc]] section in {page}",
+                            place=place,
+                        )
                     )
                 elif member not in entry.members and entry.members:
                     out.append(
-                        finding(rule, "missing", f"{cls.name}.{member}", model.folder, page, entry.autodoc_line, 1,
-                                f"[[autodoc]] {cls.name} does not list `- {member}`", place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            f"{cls.name}.{member}",
+                            model.folder,
+                            page,
+                            entry.autodoc_line,
+                            1,
+                            f"[[autodoc]] {cls.name} does not list `- {member}`",
+                            place=place,
+                        )
                     )
                 elif not entry.members:
                     out.append(
-                        finding(rule, "missing", f"{cls.name}.{member}", model.folder, page, entry.autodoc_line, 1,
-                                f"[[autodoc]] {cls.name} has no member list; add `    - {member}`", place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            f"{cls.name}.{member}",
+                            model.folder,
+                            page,
+                            entry.autodoc_line,
+                            1,
+                            f"[[autodoc]] {cls.name} has no member list; add `    - {member}`",
+                            place=place,
+                        )
                     )
             seen = set()
             for entry in facts.entries:
                 if entry.name in seen:
                     out.append(
-                        finding(rule, "duplicate", entry.name, model.folder, page, entry.line, 1,
-                                f"[[autodoc]] {entry.name} is documented twice in {page}", fixable=False,
-                                place=place)
+                        finding(
+                            rule,
+                            "duplicate",
+                            entry.name,
+                            model.folder,
+                            page,
+                            entry.line,
+                            1,
+                            f"[[autodoc]] {entry.name} is documented twice in {page}",
+                            fixable=False,
+                            place=place,
+                        )
                     )
                 seen.add(entry.name)
             stale = re.compile(rule.params["stale_pattern"])
             for entry in facts.entries:
-                if stale.match(entry.name) and not self._exists(ctx, entry.name) and not self._in_module(ctx, entry.written):
+                if (
+                    stale.match(entry.name)
+                    and not self._exists(ctx, entry.name)
+                    and not self._in_module(ctx, entry.written)
+                ):
                     out.append(
-                        finding(rule, "stale", entry.name, model.folder, page, entry.line, 1,
-                                f"[[autodoc]] {entry.written} documents a class that no longer exists", place=place)
+                        finding(
+                            rule,
+                            "stale",
+                            entry.name,
+                            model.folder,
+                            page,
+                            entry.line,
+                            1,
+                            f"[[autodoc]] {entry.written} documents a class that no longer exists",
+                            place=place,
+                        )
                     )
         return out
 

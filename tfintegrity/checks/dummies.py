@@ -69,25 +69,53 @@ class DummyObjects:
         for position, name in enumerate(expected_names):
             if name in present:
                 continue
-            line = next((ln for n, ln in written if n in expected_names[position + 1:]), written[-1][1] if written else 1)
+            line = next(
+                (ln for n, ln in written if n in expected_names[position + 1 :]), written[-1][1] if written else 1
+            )
             where = "does not exist" if facts is None else "lacks it"
             out.append(
-                finding(rule, "missing", name, owner.get(name, ""), path, line, 1,
-                        f"dummy object {name} is missing ({path} {where}); the top-level init exports it",
-                        place=place)
+                finding(
+                    rule,
+                    "missing",
+                    name,
+                    owner.get(name, ""),
+                    path,
+                    line,
+                    1,
+                    f"dummy object {name} is missing ({path} {where}); the top-level init exports it",
+                    place=place,
+                )
             )
         wanted = set(expected_names)
         for name, line in written:
             if name not in wanted:
                 out.append(
-                    finding(rule, "stale", name, owner.get(name, ""), path, line, 1,
-                            f"dummy object {name} is not exported by the top-level init any more", place=place)
+                    finding(
+                        rule,
+                        "stale",
+                        name,
+                        owner.get(name, ""),
+                        path,
+                        line,
+                        1,
+                        f"dummy object {name} is not exported by the top-level init any more",
+                        place=place,
+                    )
                 )
         current = (ctx.index.text(path) or "").replace("\r\n", "\n")
         if not out and facts is not None and current != self.expected_text(ctx, rule):
             out.append(
-                finding(rule, "order", path.rsplit("/", 1)[-1], "", path, 1, 1,
-                        "dummy objects differ from what the generator writes (order or form)", place=place)
+                finding(
+                    rule,
+                    "order",
+                    path.rsplit("/", 1)[-1],
+                    "",
+                    path,
+                    1,
+                    1,
+                    "dummy objects differ from what the generator writes (order or form)",
+                    place=place,
+                )
             )
         return [f for f in out if not f.model or ctx.in_scope(f.model)]
 

@@ -71,14 +71,32 @@ def _order_findings(
         if count > 1:
             second = [n for n in written if n.name == name][1]
             out.append(
-                finding(rule, "duplicate", name, entry.model.folder, path, second.line, second.col,
-                        f"{name} is listed {count} times in {entry.key}", place=place)
+                finding(
+                    rule,
+                    "duplicate",
+                    name,
+                    entry.model.folder,
+                    path,
+                    second.line,
+                    second.col,
+                    f"{name} is listed {count} times in {entry.key}",
+                    place=place,
+                )
             )
     unique = list(dict.fromkeys(names))
     if unique != [n for n in wanted_order if n in counts] and len(unique) > 1:
         out.append(
-            finding(rule, "order", entry.key, entry.model.folder, path, line, 1,
-                    f"names of {entry.key} are not in the order Transformers keeps", place=place)
+            finding(
+                rule,
+                "order",
+                entry.key,
+                entry.model.folder,
+                path,
+                line,
+                1,
+                f"names of {entry.key} are not in the order Transformers keeps",
+                place=place,
+            )
         )
     return out
 
@@ -111,9 +129,18 @@ class _InitPlace:
             if init is None:
                 for name in entry.names:
                     out.append(
-                        finding(rule, "missing", name, entry.model.folder, entry.anchor[0], entry.anchor[1],
-                                entry.anchor[2], f"{name} is not in {path}: the file does not exist",
-                                fixable=False, place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            name,
+                            entry.model.folder,
+                            entry.anchor[0],
+                            entry.anchor[1],
+                            entry.anchor[2],
+                            f"{name} is not in {path}: the file does not exist",
+                            fixable=False,
+                            place=place,
+                        )
                     )
                 continue
             written, where = self._written(init, ctx.backend.guard, entry.key)
@@ -125,15 +152,33 @@ class _InitPlace:
             for name in entry.names:
                 if name not in present:
                     out.append(
-                        finding(rule, "missing", name, entry.model.folder, path, where[0], where[1],
-                                f"{name} is missing from {self.describe(entry.key)}", place=place)
+                        finding(
+                            rule,
+                            "missing",
+                            name,
+                            entry.model.folder,
+                            path,
+                            where[0],
+                            where[1],
+                            f"{name} is missing from {self.describe(entry.key)}",
+                            place=place,
+                        )
                     )
             for located in written:
                 if located.name not in defined:
                     out.append(
-                        finding(rule, "stale", located.name, entry.model.folder, path, located.line, located.col,
-                                f"{located.name} is listed in {self.describe(entry.key)} but no "
-                                f"{ctx.backend.name} modeling file defines it", place=place)
+                        finding(
+                            rule,
+                            "stale",
+                            located.name,
+                            entry.model.folder,
+                            path,
+                            located.line,
+                            located.col,
+                            f"{located.name} is listed in {self.describe(entry.key)} but no "
+                            f"{ctx.backend.name} modeling file defines it",
+                            place=place,
+                        )
                     )
             wanted = sort(list(dict.fromkeys(n.name for n in written)))
             out.extend(_order_findings(rule, entry, path, written, wanted, where[0], place))
@@ -241,9 +286,17 @@ class ImportSource:
             homes = ", ".join(defined[located.name][:3])
             where = f'_import_structure["{module}"]' if half == "structure" else f"from .{module} import"
             out.append(
-                finding(rule, "wrong", located.name, model or "", path, located.line, located.col,
-                        f"{where} takes {located.name} from .{module}, which does not define it "
-                        f"(defined in {homes})", place=f"{path}:{rule.slug}:{half}:{module}")
+                finding(
+                    rule,
+                    "wrong",
+                    located.name,
+                    model or "",
+                    path,
+                    located.line,
+                    located.col,
+                    f"{where} takes {located.name} from .{module}, which does not define it (defined in {homes})",
+                    place=f"{path}:{rule.slug}:{half}:{module}",
+                )
             )
         return out
 

@@ -39,21 +39,50 @@ class ListedPath:
             if line_text not in present:
                 at = bisect.bisect_left(ordered, line_text) + 1
                 out.append(
-                    finding(rule, "missing", line_text, folder, path, min(at, max(len(lines), 1)), 1,
-                            f"{line_text} is not listed in {path}", place=place)
+                    finding(
+                        rule,
+                        "missing",
+                        line_text,
+                        folder,
+                        path,
+                        min(at, max(len(lines), 1)),
+                        1,
+                        f"{line_text} is not listed in {path}",
+                        place=place,
+                    )
                 )
         pattern = rule.params["entry"].format(path=f"{ctx.package}/models/*/{ctx.backend.modeling_glob}")
         for number, line_text in enumerate(lines, 1):
             if fnmatch.fnmatchcase(line_text, pattern) and not ctx.index.exists(line_text):
                 out.append(
-                    finding(rule, "stale", line_text, "", path, number, 1,
-                            f"{line_text} is listed in {path} but does not exist", place=place)
+                    finding(
+                        rule,
+                        "stale",
+                        line_text,
+                        "",
+                        path,
+                        number,
+                        1,
+                        f"{line_text} is listed in {path} but does not exist",
+                        place=place,
+                    )
                 )
         seen = set()
         for number, line_text in enumerate(lines, 1):
             if line_text in seen and fnmatch.fnmatchcase(line_text, pattern):
-                out.append(finding(rule, "duplicate", line_text, "", path, number, 1,
-                                   f"{line_text} is listed twice in {path}", place=place))
+                out.append(
+                    finding(
+                        rule,
+                        "duplicate",
+                        line_text,
+                        "",
+                        path,
+                        number,
+                        1,
+                        f"{line_text} is listed twice in {path}",
+                        place=place,
+                    )
+                )
             seen.add(line_text)
         if lines != ordered and ctx.only_models is None:
             out.append(finding(rule, "order", path, "", path, 1, 1, f"{path} is not sorted", place=place))

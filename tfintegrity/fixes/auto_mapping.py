@@ -33,7 +33,7 @@ def plan_auto_mapping(ctx: Context, rule: Rule, findings: Sequence[Finding], che
         return {}
     defined = ctx.catalog.defined_anywhere()
     prefix = f"{path}:{rule.slug}:"
-    wanted = {(f.place[len(prefix):], f.symbol, f.kind) for f in findings if f.place.startswith(prefix)}
+    wanted = {(f.place[len(prefix) :], f.symbol, f.kind) for f in findings if f.place.startswith(prefix)}
     expected, _ = check.expected(ctx, rule)
     new_text = text
     for mapping_name, mapping in auto.mappings.items():

@@ -336,10 +336,7 @@ def _blank() -> cst.EmptyLine:
 def _guard_block(guard: str) -> cst.Try:
     names = _guard_tuple(guard)
     test = f"{names[0]}()" if len(names) == 1 else "(" + " and ".join(f"{n}()" for n in names) + ")"
-    text = (
-        f"try:\n    if not {test}:\n        raise {ODNA}()\n"
-        f"except {ODNA}:\n    pass\nelse:\n    pass\n"
-    )
+    text = f"try:\n    if not {test}:\n        raise {ODNA}()\nexcept {ODNA}:\n    pass\nelse:\n    pass\n"
     node = _parse(text)
     assert isinstance(node, cst.Try)
     return node.with_changes(leading_lines=(_blank(),))
@@ -760,7 +757,7 @@ def edit_mapping(text: str, mapping: str, entries: Sequence[Tuple[str, Sequence[
     for element in listed.elts:
         entry = _entry_of(element)
         if entry is None:
-            raise ValueError(f"{mapping}: an entry that is not a (\"model_type\", \"Class\") pair")
+            raise ValueError(f'{mapping}: an entry that is not a ("model_type", "Class") pair')
         current.append(entry)
     if current == wanted:
         return text
@@ -781,8 +778,11 @@ def edit_mapping(text: str, mapping: str, entries: Sequence[Tuple[str, Sequence[
 
 def _trailing_comma(lines: Sequence[str], listed: ast.List) -> bool:
     last = listed.elts[-1]
-    rest = lines[last.end_lineno - 1][last.end_col_offset :] + "".join(  # type: ignore[operator]
-        lines[last.end_lineno : listed.end_lineno]  # type: ignore[misc]
+    rest = (
+        lines[last.end_lineno - 1][last.end_col_offset :]
+        + "".join(  # type: ignore[operator]
+            lines[last.end_lineno : listed.end_lineno]  # type: ignore[misc]
+        )
     )
     return rest.lstrip().startswith(",")
 

@@ -63,8 +63,9 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
             for item in missing:
                 lines = text_now.split(newline)
                 current = read_doc_page(page, text_now).entries
-                lines = insert_section(lines, current, item.symbol, order, member, ctx.backend.class_prefix,
-                                       rule.params["before_pattern"])
+                lines = insert_section(
+                    lines, current, item.symbol, order, member, ctx.backend.class_prefix, rule.params["before_pattern"]
+                )
                 text_now = newline.join(lines)
             lines = text_now.split(newline)
         new = newline.join(lines)
@@ -88,7 +89,7 @@ def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> L
     keyed = []
     last = -1.0
     for index, name in enumerate(classes):
-        twin = name[len(prefix):] if name.startswith(prefix) else None
+        twin = name[len(prefix) :] if name.startswith(prefix) else None
         last = float(positions[twin]) if twin in positions else last + 0.001
         keyed.append((last, index, name))
     return [name for _, _, name in sorted(keyed)]
@@ -119,7 +120,7 @@ def insert_section(
     by_name = {e.name: e for e in entries}
     position = order.index(name) if name in order else len(order)
     before: Optional[AutodocEntry] = next((by_name[n] for n in reversed(order[:position]) if n in by_name), None)
-    after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1:] if n in by_name), None)
+    after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1 :] if n in by_name), None)
     block = section(name, member)
     gap = [""] * section_gap(entries)
     if before is not None:

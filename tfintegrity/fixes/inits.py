@@ -26,7 +26,7 @@ def merge_names(current: Sequence[str], add: Sequence[str], drop: Set[str], sort
         if name in kept:
             continue
         ordered = list(sort([*kept, name]))
-        after = ordered[ordered.index(name) + 1:]
+        after = ordered[ordered.index(name) + 1 :]
         position = min((kept.index(n) for n in after), default=len(kept))
         kept.insert(position, name)
     return tuple(kept)

@@ -47,7 +47,9 @@ def parse_python(path: str, text: str) -> ast.Module:
             line = text.count("\n", 0, text.index("\x00")) + 1
         raise TfiError(f"cannot parse Python: {getattr(exc, 'msg', None) or exc}", path, line) from None
     except (MemoryError, RecursionError) as exc:
-        raise TfiError(f"cannot parse Python: {type(exc).__name__}: input too large or too deeply nested", path) from None
+        raise TfiError(
+            f"cannot parse Python: {type(exc).__name__}: input too large or too deeply nested", path
+        ) from None
 
 
 # --------------------------------------------------------------------------- modeling files
@@ -195,7 +197,9 @@ def _structure_statement(node: ast.stmt) -> Optional[StructureList]:
             arg = call.args[0]
             if func.attr == "append":
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    return StructureList(key, (Located(arg.value, arg.lineno, arg.col_offset + 1),), node.lineno, end, "append")
+                    return StructureList(
+                        key, (Located(arg.value, arg.lineno, arg.col_offset + 1),), node.lineno, end, "append"
+                    )
                 return StructureList(key, (), node.lineno, end, "other")
             names = _strings(arg)
             return StructureList(key, names or (), node.lineno, end, "extend" if names is not None else "other")
@@ -336,7 +340,7 @@ def read_auto(path: str, text: str, suffix: str = "_MAPPING_NAMES") -> AutoFacts
         for elt in value.args[0].elts:
             entry = _mapping_entry(elt)
             if entry is None:
-                raise TfiError(f"{name}: an entry that is not a (\"model_type\", \"Class\") pair", path, elt.lineno)
+                raise TfiError(f'{name}: an entry that is not a ("model_type", "Class") pair', path, elt.lineno)
             entries.append(entry)
         mappings[name] = MappingFacts(name, node.lineno, node.end_lineno or node.lineno, tuple(entries))
     return AutoFacts(path=path, mappings=mappings)

@@ -39,9 +39,7 @@ def markdown_summary(result: CheckResult, options: ReportOptions) -> str:
         lines.append("No findings.")
     if options.fix_mode and (result.fixed or result.changed_files):
         lines.append("")
-        lines.append(
-            f"Fixed {plural(len(result.fixed), 'finding')} in {plural(len(result.changed_files), 'file')}."
-        )
+        lines.append(f"Fixed {plural(len(result.fixed), 'finding')} in {plural(len(result.changed_files), 'file')}.")
     if result.baselined:
         lines.append("")
         lines.append(f"{plural(result.baselined, 'finding')} hidden by the baseline.")
