@@ -46,7 +46,7 @@ PT_RULES = {
             'scope = "package"\nkey = "models.{dotted}"\nform = "extend"'),
     "008": ("doc-page", "autodoc", "docs/source/en/model_doc/{page}.md",
             "doc_dir = \"docs/source/en/model_doc\"\nexclude_pattern = 'Pre[Tt]rained'\n"
-            "stale_pattern = '^[A-Z]'\nbefore_pattern = '^TF'"),
+            "stale_pattern = '^[A-Z]'\nbefore_pattern = '^TF'\ncounterpart_member = 'call'"),
 }
 
 

@@ -26,6 +26,7 @@ class ClassFact:
     col: int
     bases: Tuple[str, ...]
     decorators: Tuple[str, ...]
+    methods: Tuple[str, ...] = ()  # defined directly in the class body
 
 
 @dataclass(frozen=True)

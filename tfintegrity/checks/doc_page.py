@@ -17,7 +17,14 @@ class Autodoc:
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
-            params, {"doc_dir": str, "exclude_pattern": str, "stale_pattern": str, "before_pattern": str}
+            params,
+            {
+                "doc_dir": str,
+                "exclude_pattern": str,
+                "stale_pattern": str,
+                "before_pattern": str,
+                "counterpart_member": str,
+            },
         )
         for key in ("exclude_pattern", "stale_pattern", "before_pattern"):
             if problem is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
 from tfintegrity.context import Context
 from tfintegrity.facts import AutodocEntry
 from tfintegrity.findings import Finding
+from tfintegrity.index.catalog import Model
 from tfintegrity.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -18,8 +20,20 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def section(name: str, member: str) -> List[str]:
-    return [f"## {name}", "", f"[[autodoc]] {name}", f"    - {member}"]
+def section(name: str, members: Sequence[str]) -> List[str]:
+    return [f"## {name}", "", f"[[autodoc]] {name}", *(f"    - {m}" for m in members)]
+
+
+def mirrored_members(
+    name: str, entries: Sequence[AutodocEntry], prefix: str, member: str, twin_member: str, methods: Sequence[str]
+) -> List[str]:
+    """The member list of the counterpart's section (``forward`` read as ``call``) as far as the class
+    defines those methods, else just ``member``: ``TFCLIPModel`` gets ``call``, ``get_text_features``,
+    ``get_image_features`` as ``CLIPModel`` has; ``TFWav2Vec2ForCTC`` has no ``load_adapter``."""
+    twin = next((e for e in entries if name.startswith(prefix) and e.name == name[len(prefix) :]), None)
+    if twin is None or twin_member not in twin.members:
+        return [member]
+    return [member if m == twin_member else m for m in twin.members if m == twin_member or m in methods]
 
 
 def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: "Autodoc") -> Dict[str, str]:
@@ -64,7 +78,15 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
                 lines = text_now.split(newline)
                 current = read_doc_page(page, text_now).entries
                 lines = insert_section(
-                    lines, current, item.symbol, order, member, ctx.backend.class_prefix, rule.params["before_pattern"]
+                    lines,
+                    current,
+                    item.symbol,
+                    order,
+                    member,
+                    ctx.backend.class_prefix,
+                    rule.params["before_pattern"],
+                    rule.params["counterpart_member"],
+                    class_methods(ctx, model, item.symbol) if model else (),
                 )
                 text_now = newline.join(lines)
             lines = text_now.split(newline)
@@ -72,6 +94,15 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
         if new != text:
             out[page] = new
     return out
+
+
+def class_methods(ctx: Context, model: Model, name: str) -> Sequence[str]:
+    for cls in model.classes:
+        if cls.name == name:
+            facts = ctx.index.module(cls.path)
+            fact = facts.classes.get(name) if facts else None
+            return fact.methods if fact else ()
+    return ()
 
 
 def section_gap(entries: Sequence[AutodocEntry]) -> int:
@@ -95,6 +126,29 @@ def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> L
     return [name for _, _, name in sorted(keyed)]
 
 
+def _end_of_twin_run(
+    entries: Sequence[AutodocEntry], order: Sequence[str], prefix: str, later: "re.Pattern[str]"
+) -> Optional[AutodocEntry]:
+    """The last section of the counterparts' run (TF follows PyTorch): the last counterpart section and
+    the same model's sections right after it (the PyTorch heads without a TF twin)."""
+    twins = [name[len(prefix) :] for name in order if name.startswith(prefix)]
+    indexes = [i for i, e in enumerate(entries) if e.name in twins]
+    if not indexes:
+        return None
+    stem = os.path.commonprefix(twins)
+    last = indexes[-1]
+    while (
+        last + 1 < len(entries)
+        and stem
+        and entries[last + 1].name.startswith(stem)
+        and not entries[last + 1].name.startswith(prefix)
+        and not later.search(entries[last + 1].name)
+        and "." not in entries[last + 1].written
+    ):
+        last += 1
+    return entries[last]
+
+
 def choose_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
     """The counterpart order or the model-file order, whichever agrees with the sections already there."""
     present = [name for name in page if name in classes]
@@ -114,6 +168,8 @@ def insert_section(
     member: str,
     prefix: str,
     before_pattern: str,
+    twin_member: str,
+    methods: Sequence[str] = (),
 ) -> List[str]:
     """Insert ``name``'s section after the documented class that precedes it in ``order``, else before
     the one that follows it, else after the page's last TF section, else at the end."""
@@ -121,7 +177,7 @@ def insert_section(
     position = order.index(name) if name in order else len(order)
     before: Optional[AutodocEntry] = next((by_name[n] for n in reversed(order[:position]) if n in by_name), None)
     after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1 :] if n in by_name), None)
-    block = section(name, member)
+    block = section(name, mirrored_members(name, entries, prefix, member, twin_member, methods))
     gap = [""] * section_gap(entries)
     if before is not None:
         at = before.end_line  # index just after the previous section's last line
@@ -134,6 +190,10 @@ def insert_section(
         at = tf_entries[-1].end_line
         return lines[:at] + gap + block + lines[at:]
     later = re.compile(before_pattern)
+    after_twins = _end_of_twin_run(entries, order, prefix, later)
+    if after_twins is not None:
+        at = after_twins.end_line
+        return lines[:at] + gap + block + lines[at:]
     first_later = next((e for e in entries if later.search(e.name)), None)
     if first_later is not None:
         at = first_later.line - 1

@@ -110,12 +110,30 @@ def skeleton(text: str) -> str:
             continue
         end = _statement_extent(lines, i)
         out[i : end + 1] = lines[i : end + 1]
+        methods = _method_lines(lines, end + 1) if keyword == "class" else {}
         if keyword in ("class", "def", "async def"):
             code, _ = _code_part(lines[end])
-            if code.endswith(":"):
+            if code.endswith(":") and not methods:
                 out[end] = code + " ..."
+        for index, name in methods.items():
+            out[index] = f"    def {name}(self): ..."
         i = end + 1
     return "\n".join(out)
+
+
+_METHOD = re.compile(r"    (?:async\s+)?def\s+(\w+)\s*\(")
+
+
+def _method_lines(lines: List[str], start: int) -> Dict[int, str]:
+    """Line index -> name of each method defined directly in the class body starting at ``start``."""
+    found: Dict[int, str] = {}
+    index = start
+    while index < len(lines) and (not lines[index][:1] or lines[index][:1] in (" ", "\t", "#")):
+        match = _METHOD.match(lines[index])
+        if match is not None:
+            found[index] = match.group(1)
+        index += 1
+    return found
 
 
 def read_module(path: str, text: str) -> ModuleFacts:
@@ -133,6 +151,7 @@ def read_module(path: str, text: str) -> ModuleFacts:
                 line=node.lineno,
                 col=node.col_offset + 1,
                 bases=tuple(_dotted_tail(b) for b in node.bases),
+                methods=tuple(n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))),
                 decorators=tuple(_dotted_tail(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
             )
             defined.add(node.name)
