@@ -87,6 +87,7 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
                     rule.params["before_pattern"],
                     rule.params["counterpart_member"],
                     class_methods(ctx, model, item.symbol) if model else (),
+                    [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else [],
                 )
                 text_now = newline.join(lines)
             lines = text_now.split(newline)
@@ -127,7 +128,11 @@ def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> L
 
 
 def _end_of_twin_run(
-    entries: Sequence[AutodocEntry], order: Sequence[str], prefix: str, later: "re.Pattern[str]"
+    entries: Sequence[AutodocEntry],
+    order: Sequence[str],
+    prefix: str,
+    later: "re.Pattern[str]",
+    stems: Sequence[str] = (),
 ) -> Optional[AutodocEntry]:
     """The last section of the counterparts' run (TF follows PyTorch): the last counterpart section and
     the same model's sections right after it (the PyTorch heads without a TF twin)."""
@@ -135,7 +140,7 @@ def _end_of_twin_run(
     indexes = [i for i, e in enumerate(entries) if e.name in twins]
     if not indexes:
         return None
-    stem = os.path.commonprefix(twins)
+    stem = min(stems, key=len) if stems else os.path.commonprefix(twins)
     last = indexes[-1]
     while (
         last + 1 < len(entries)
@@ -170,6 +175,7 @@ def insert_section(
     before_pattern: str,
     twin_member: str,
     methods: Sequence[str] = (),
+    stems: Sequence[str] = (),
 ) -> List[str]:
     """Insert ``name``'s section after the documented class that precedes it in ``order``, else before
     the one that follows it, else after the page's last TF section, else at the end."""
@@ -190,7 +196,7 @@ def insert_section(
         at = tf_entries[-1].end_line
         return lines[:at] + gap + block + lines[at:]
     later = re.compile(before_pattern)
-    after_twins = _end_of_twin_run(entries, order, prefix, later)
+    after_twins = _end_of_twin_run(entries, order, prefix, later, stems)
     if after_twins is not None:
         at = after_twins.end_line
         return lines[:at] + gap + block + lines[at:]
