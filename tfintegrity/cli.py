@@ -10,7 +10,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import click
 
@@ -22,7 +22,7 @@ FORMAT_CHOICES = ("text", "json", "github", "sarif")
 
 
 def _codes(values: Sequence[str]) -> Tuple[str, ...]:
-    out = []
+    out: List[str] = []
     for value in values:
         out.extend(c.strip().upper() for c in value.split(",") if c.strip())
     return tuple(out)

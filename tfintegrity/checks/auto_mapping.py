@@ -93,13 +93,13 @@ class AutoMapping:
                 targets = self._by_suffix(model, cls, params["suffixes"], prefix)
                 if not targets:
                     continue
-                key = model.model_type_for(cls.name, prefix)
-                if key is None:
+                model_type = model.model_type_for(cls.name, prefix)
+                if model_type is None:
                     undecided.append((model, cls, "no model_type found in the model's configuration files"))
                     continue
                 for target in targets:
                     if target in auto.mappings:
-                        out.append(Expected(target, key, cls.name, 0, (cls.name,), model, cls))
+                        out.append(Expected(target, model_type, cls.name, 0, (cls.name,), model, cls))
         return out, undecided
 
     @staticmethod
