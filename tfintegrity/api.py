@@ -22,8 +22,6 @@ from tfintegrity.index.repo import RepoIndex
 from tfintegrity.primitives import PRIMITIVES
 from tfintegrity.ruleset import Rule, RuleSet, load_ruleset
 
-FIX_ROUNDS = 4
-
 
 @dataclass(frozen=True)
 class Options:
@@ -74,9 +72,7 @@ def collect(session: Session, index: RepoIndex, only_models: Optional[Set[str]])
         catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
         ctx = Context(index, backend, catalog, only_models)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):
-            if not config_mod.ignored_for_symbol(
-                session.config, item.code, item.symbol
-            ) and not config_mod.ignored_for_symbol(session.config, item.code, item.symbol.split(".")[0]):
+            if not config_mod.ignored_for_symbol(session.config, item.code, item.symbol):
                 found.append(item)
     unique = {f.key + (f.line,): f for f in found}
     return sorted(unique.values(), key=Finding.sort_key)
@@ -94,7 +90,7 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
         paths = changed if paths is None else [p for p in paths if p in set(changed)]
     if paths is None:
         return None
-    package_prefix = session.config.package + "/models/"
+    catalogs = [Catalog(index, backend) for backend in session.ruleset.backends.values()]
     wanted: Set[str] = set()
     shared = {session.config.package + "/__init__.py"}
     for rule in session.rules:
@@ -105,19 +101,14 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
             value = rule.params.get(key)
             if isinstance(value, str):
                 shared.add(value.format(package=session.config.package))
+    if any(path in shared for path in paths):
+        return None
+    wanted = catalogs[0].models_for_paths(paths) if catalogs else set()
     for path in paths:
-        if path in shared:
-            return None
-        if path.startswith(package_prefix):
-            rest = path[len(package_prefix) :].split("/")
-            if rest[0] == "deprecated" and len(rest) > 2:
-                wanted.add("/".join(rest[:2]))
-            elif len(rest) > 1:
-                wanted.add(rest[0])
-        elif path.startswith("docs/") and path.endswith((".md", ".mdx")):
+        if path.startswith("docs/") and path.endswith((".md", ".mdx")):
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            for backend in session.ruleset.backends.values():
-                for model in Catalog(index, backend).models().values():
+            for catalog in catalogs:
+                for model in catalog.models().values():
                     names = {t for t, _ in model.model_types} | {model.folder, model.folder.replace("_", "-")}
                     if stem in names or stem.replace("-", "_") in names:
                         wanted.add(model.folder)
@@ -164,7 +155,7 @@ def evaluate(
         return apply_baseline(result, baseline), {}
     from tfintegrity.fixes.loop import fix_loop
 
-    hidden = {f.key for f in initial if baseline is not None and baseline_key(f) in baseline}
+    hidden = {f.key for f in initial if baseline is not None and f.key in baseline}
     to_fix = [f for f in initial if f.key not in hidden]
     outcome = fix_loop(session, index, to_fix, only, collect, hidden)
     remaining = outcome.remaining
@@ -230,10 +221,6 @@ def write_changes(root: Path, index: RepoIndex, changes: Dict[str, Tuple[Optiona
 # --------------------------------------------------------------------------- baseline
 
 
-def baseline_key(finding: Finding) -> Tuple[str, str, str, str]:
-    return finding.key
-
-
 def load_baseline(session: Session) -> Optional[Set[Tuple[str, str, str, str]]]:
     path = session.root / session.config.baseline
     if not path.is_file():
@@ -249,8 +236,8 @@ def load_baseline(session: Session) -> Optional[Set[Tuple[str, str, str, str]]]:
 def apply_baseline(result: CheckResult, baseline: Optional[Set[Tuple[str, str, str, str]]]) -> CheckResult:
     if baseline is None:
         return result
-    kept = tuple(f for f in result.findings if baseline_key(f) not in baseline)
-    present = {baseline_key(f) for f in result.findings} | {baseline_key(f) for f in result.fixed}
+    kept = tuple(f for f in result.findings if f.key not in baseline)
+    present = {f.key for f in result.findings} | {f.key for f in result.fixed}
     gone = tuple(sorted(k for k in baseline if k not in present))
     return replace(result, findings=kept, baselined=len(result.findings) - len(kept), baseline_gone=gone)
 
@@ -259,14 +246,12 @@ def write_baseline(options: Options) -> Tuple[int, Path]:
     session = open_session(options)
     index = RepoIndex(session.root, session.config.package)
     findings = collect(session, index, None)
-    entries = sorted(
-        (
-            {"code": f.code, "symbol": f.symbol, "place": f.place, "kind": f.kind, "message": f.message}
-            for f in findings
-        ),
-        key=lambda e: (e["code"], e["place"], e["symbol"], e["kind"]),
-    )
-    unique = list({(e["code"], e["symbol"], e["place"], e["kind"]): e for e in entries}.values())
+    # One entry per key (code, symbol, place, kind): never a line number.
+    by_key = {f.key: f for f in sorted(findings, key=lambda f: (f.code, f.place, f.symbol, f.kind))}
+    unique = [
+        {"code": f.code, "symbol": f.symbol, "place": f.place, "kind": f.kind, "message": f.message}
+        for f in by_key.values()
+    ]
     path = session.root / session.config.baseline
     text = json.dumps({"version": 1, "findings": unique}, indent=2) + "\n"
     from tfintegrity.writer import PlannedWrite, write_all

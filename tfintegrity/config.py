@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.tomlcompat import toml_error_line as _toml_line
@@ -186,11 +186,6 @@ def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
 
 
 def ignored_for_symbol(config: Config, code: str, symbol: str) -> bool:
-    return any(code.startswith(c) for c in config.per_symbol_ignores.get(symbol, ()))
-
-
-def merge_lists(*parts: Sequence[str]) -> List[str]:
-    out: List[str] = []
-    for part in parts:
-        out.extend(part)
-    return out
+    """Whether ``per-symbol-ignores`` silences ``code`` for ``symbol`` (``TFX.call`` counts as ``TFX``)."""
+    codes = (*config.per_symbol_ignores.get(symbol, ()), *config.per_symbol_ignores.get(symbol.split(".")[0], ()))
+    return any(code.startswith(c) for c in codes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Sequence, Set
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Sequence, Set
 
 from tfintegrity.findings import Finding
 from tfintegrity.index.catalog import Catalog, Model
@@ -86,6 +86,3 @@ def require_params(params: Mapping[str, Any], spec: Mapping[str, type], optional
         if not isinstance(params[key], kind):
             return f"parameter {key!r} must be a {kind.__name__}, not {type(params[key]).__name__}"
     return None
-
-
-Planner = Callable[[Context, Rule, Sequence[Finding]], Dict[str, str]]

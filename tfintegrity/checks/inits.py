@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.context import Context, finding, require_params
-from tfintegrity.facts import GuardBlock, ImportBlock, InitFacts, Located, StructureList
+from tfintegrity.facts import GuardBlock, InitFacts, Located
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
 from tfintegrity.index.catalog import Model
@@ -36,8 +36,9 @@ def init_path(ctx: Context, rule: Rule, model: Model) -> str:
     return ctx.path(rule.target, folder=model.folder, dotted=model.dotted)
 
 
-def expected_entries(ctx: Context, rule: Rule, template: str, order: str) -> List[Entry]:
-    sort = pysource.sort_objects if order == "objects" else pysource.isort_names
+def expected_entries(
+    ctx: Context, rule: Rule, template: str, sort: Callable[[Iterable[str]], List[str]]
+) -> List[Entry]:
     entries = []
     for model in ctx.models():
         if not model.exports:
@@ -56,7 +57,7 @@ def expected_entries(ctx: Context, rule: Rule, template: str, order: str) -> Lis
     return entries
 
 
-def _guard_blocks(init: InitFacts, guard: str, type_checking: bool) -> Tuple[GuardBlock, ...]:
+def guard_blocks(init: InitFacts, guard: str, type_checking: bool) -> Tuple[GuardBlock, ...]:
     blocks = init.type_checking_guards if type_checking else init.structure_guards
     return tuple(b for b in blocks if b.guard == (guard,))
 
@@ -107,7 +108,11 @@ class _InitPlace:
     name = ""
     type_checking = False
     template_param = ""
-    order = "objects"
+
+    @staticmethod
+    def sort(names: Iterable[str]) -> List[str]:
+        """The order the place keeps its names in."""
+        raise NotImplementedError
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(params, {"scope": str, self.template_param: str, "form": str}, optional=("form",))
@@ -121,8 +126,7 @@ class _InitPlace:
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out: List[Finding] = []
         defined = ctx.catalog.defined_anywhere()
-        sort = pysource.sort_objects if self.order == "objects" else pysource.isort_names
-        for entry in expected_entries(ctx, rule, rule.params[self.template_param], self.order):
+        for entry in expected_entries(ctx, rule, rule.params[self.template_param], self.sort):
             path = init_path(ctx, rule, entry.model)
             init = ctx.index.init(path)
             place = f"{path}:{rule.slug}:{entry.key}"
@@ -145,7 +149,7 @@ class _InitPlace:
                 continue
             written, where = self._written(init, ctx.backend.guard, entry.key)
             if where is None:
-                blocks = _guard_blocks(init, ctx.backend.guard, self.type_checking)
+                blocks = guard_blocks(init, ctx.backend.guard, self.type_checking)
                 line = blocks[0].line if blocks else (init.type_checking_line or 1) if self.type_checking else 1
                 where = (line, 1)
             present = {n.name for n in written}
@@ -180,7 +184,7 @@ class _InitPlace:
                             place=place,
                         )
                     )
-            wanted = sort(list(dict.fromkeys(n.name for n in written)))
+            wanted = self.sort(dict.fromkeys(n.name for n in written))
             out.extend(_order_findings(rule, entry, path, written, wanted, where[0], place))
         return out
 
@@ -199,7 +203,7 @@ class InitStructure(_InitPlace):
     name = "init_structure"
     type_checking = False
     template_param = "key"
-    order = "objects"
+    sort = staticmethod(pysource.sort_objects)
 
     def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
         statements = [s for s in init.guarded_structure(guard) if s.key == key]
@@ -216,7 +220,7 @@ class InitImports(_InitPlace):
     name = "init_imports"
     type_checking = True
     template_param = "module"
-    order = "isort"
+    sort = staticmethod(pysource.isort_names)
 
     def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
         blocks = [b for b in init.guarded_imports(guard) if b.level == 1 and b.module == key]
@@ -235,16 +239,16 @@ class ImportSource:
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         return require_params(params, {"scope": str})
 
-    def targets(self, ctx: Context, rule: Rule) -> List[Tuple[str, Optional[Model]]]:
+    def targets(self, ctx: Context, rule: Rule) -> List[str]:
         if rule.params["scope"] == "model":
-            return [(init_path(ctx, rule, m), m) for m in ctx.models()]
-        return [(ctx.path(rule.target, folder="", dotted=""), None)]
+            return [init_path(ctx, rule, m) for m in ctx.models()]
+        return [ctx.path(rule.target, folder="", dotted="")]
 
-    def wrong_names(self, ctx: Context, rule: Rule) -> List[Tuple[str, str, str, Located, bool]]:
+    def wrong_names(self, ctx: Context, rule: Rule) -> List[Tuple[str, str, str, Located]]:
         """(init path, half, source module, name) of every name taken from a module that lacks it."""
         defined = ctx.catalog.defined_anywhere()
         out = []
-        for path, _model in self.targets(ctx, rule):
+        for path in self.targets(ctx, rule):
             init = ctx.index.init(path)
             if init is None:
                 continue
@@ -258,7 +262,7 @@ class ImportSource:
                 if located.name not in defined:
                     continue  # stale: reported by the place's own rule
                 if not self.exposes(ctx, path, module, located.name):
-                    out.append((path, half, module, located, True))
+                    out.append((path, half, module, located))
         return out
 
     def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
@@ -279,8 +283,8 @@ class ImportSource:
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out = []
         defined = ctx.catalog.defined_anywhere()
-        for path, half, module, located, _ in self.wrong_names(ctx, rule):
-            model = self.model_of(ctx, path, located.name)
+        for path, half, module, located in self.wrong_names(ctx, rule):
+            model = self.model_of(ctx, located.name)
             if model is not None and not ctx.in_scope(model):
                 continue
             homes = ", ".join(defined[located.name][:3])
@@ -300,7 +304,7 @@ class ImportSource:
             )
         return out
 
-    def model_of(self, ctx: Context, path: str, name: str) -> Optional[str]:
+    def model_of(self, ctx: Context, name: str) -> Optional[str]:
         for model in ctx.catalog.models().values():
             if name in model.exports:
                 return model.folder
@@ -310,10 +314,3 @@ class ImportSource:
         from tfintegrity.fixes.inits import plan_import_source
 
         return plan_import_source(ctx, rule, findings, self)
-
-
-def names_of(items: Iterable[Located]) -> List[str]:
-    return [n.name for n in items]
-
-
-__all__ = ["InitStructure", "InitImports", "ImportSource", "Entry", "expected_entries", "StructureList", "ImportBlock"]

@@ -10,6 +10,7 @@ from tfintegrity.context import Context
 from tfintegrity.facts import AutodocEntry
 from tfintegrity.findings import Finding
 from tfintegrity.index.catalog import Model
+from tfintegrity.index.readers import read_doc_page
 from tfintegrity.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -65,21 +66,16 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
             del lines[start:end]
         missing = [f for f in mine if f.kind == "missing" and "." not in f.symbol]
         if missing:
-            text_now = newline.join(lines)
-            from tfintegrity.index.readers import read_doc_page
-
-            current = read_doc_page(page, text_now).entries
             model = models.get(mine[0].model)
+            on_page = [e.name for e in read_doc_page(page, newline.join(lines)).entries]
             documented = {c.name for c in check.documented(rule, model)} if model else set()
-            on_page = [e.name for e in current]
             classes = [c.name for c in model.classes if c.name in documented or c.name in on_page] if model else []
             order = choose_order(classes, on_page, ctx.backend.class_prefix)
+            stems = [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else []
             for item in missing:
-                lines = text_now.split(newline)
-                current = read_doc_page(page, text_now).entries
                 lines = insert_section(
                     lines,
-                    current,
+                    read_doc_page(page, newline.join(lines)).entries,  # positions after the previous insertion
                     item.symbol,
                     order,
                     member,
@@ -87,10 +83,8 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
                     rule.params["before_pattern"],
                     rule.params["counterpart_member"],
                     class_methods(ctx, model, item.symbol) if model else (),
-                    [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else [],
+                    stems,
                 )
-                text_now = newline.join(lines)
-            lines = text_now.split(newline)
         new = newline.join(lines)
         if new != text:
             out[page] = new

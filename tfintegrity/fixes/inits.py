@@ -33,15 +33,14 @@ def merge_names(current: Sequence[str], add: Sequence[str], drop: Set[str], sort
 
 
 def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place: "_InitPlace") -> Dict[str, str]:
-    from tfintegrity.checks.inits import expected_entries, init_path
+    from tfintegrity.checks.inits import expected_entries, guard_blocks, init_path
 
-    sort = pysource.sort_objects if place.order == "objects" else pysource.isort_names
     form = rule.params.get("form", "assign")
     by_place: Dict[str, List[Finding]] = {}
     for item in findings:
         by_place.setdefault(item.place, []).append(item)
     edits_by_path: Dict[str, List[cstedit.InitEdit]] = {}
-    for entry in expected_entries(ctx, rule, rule.params[place.template_param], place.order):
+    for entry in expected_entries(ctx, rule, rule.params[place.template_param], place.sort):
         path = init_path(ctx, rule, entry.model)
         mine = by_place.get(f"{path}:{rule.slug}:{entry.key}", [])
         if not mine:
@@ -53,10 +52,9 @@ def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place
         add = [f.symbol for f in mine if f.kind == "missing"]
         drop = {f.symbol for f in mine if f.kind == "stale"}
         resort = any(f.kind == "order" for f in mine)
-        names = merge_names([n.name for n in written], add, drop, sort, resort)
+        names = merge_names([n.name for n in written], add, drop, place.sort, resort)
         edits = edits_by_path.setdefault(path, [])
-        blocks = init.type_checking_guards if place.type_checking else init.structure_guards
-        if not any(b.guard == (ctx.backend.guard,) for b in blocks):
+        if not guard_blocks(init, ctx.backend.guard, place.type_checking):
             edits.append(cstedit.EnsureGuard(ctx.backend.guard))
         block = cstedit.Block(type_checking=place.type_checking, guard=ctx.backend.guard)
         if place.type_checking:
@@ -79,7 +77,7 @@ def plan_import_source(ctx: Context, rule: Rule, findings: Sequence[Finding], ch
     """Remove each wrongly sourced name from the statement that takes it."""
     wanted = {(f.path, f.symbol) for f in findings}
     removals: Dict[str, Dict[Tuple[str, str], Set[str]]] = {}
-    for path, half, module, located, _ in check.wrong_names(ctx, rule):
+    for path, half, module, located in check.wrong_names(ctx, rule):
         if (path, located.name) in wanted:
             removals.setdefault(path, {}).setdefault((half, module), set()).add(located.name)
     out: Dict[str, str] = {}

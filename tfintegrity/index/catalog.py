@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from tfintegrity.facts import ImportedName, InitFacts, ModuleFacts
 from tfintegrity.index.repo import RepoIndex
@@ -42,10 +42,6 @@ class Model:
     classes: Tuple[PublicClass, ...]  # public classes of the main modules, in file order
     constants: Tuple[PublicClass, ...]  # exported constants defined in the main modules
     exports: Mapping[str, str]  # every backend name the model exports -> the main module it comes from
-
-    @property
-    def name(self) -> str:
-        return self.folder
 
     def module_path(self, package: str, stem: str) -> str:
         return f"{package}/models/{self.folder}/{stem}.py"
@@ -260,13 +256,15 @@ class Catalog:
         stem = model.model_types[0][0] if model.model_types else base.replace("_", "-")
         return f"{doc_dir}/{stem}.md", False
 
-    def models_for_paths(self, paths: Mapping[str, object]) -> Set[str]:
-        """Folders of the models the given root-relative paths belong to."""
+    def models_for_paths(self, paths: Iterable[str]) -> Set[str]:
+        """Folders of the models the given root-relative paths lie in (files of ``models/`` itself: none)."""
         wanted: Set[str] = set()
         prefix = self.models_dir + "/"
         for path in paths:
             if path.startswith(prefix):
                 rest = path[len(prefix) :].split("/")
-                folder = "/".join(rest[:2]) if rest[0] == DEPRECATED and len(rest) > 2 else rest[0]
-                wanted.add(folder)
+                if rest[0] == DEPRECATED and len(rest) > 2:
+                    wanted.add("/".join(rest[:2]))
+                elif len(rest) > 1:
+                    wanted.add(rest[0])
         return wanted
