@@ -29,6 +29,12 @@ class Expected:
     cls: PublicClass
 
 
+def swap_prefix(name: str, old: str, new: str) -> str:
+    """``name`` with its ``old`` prefix (if it has it) replaced by ``new``: ``MODEL_MAPPING_NAMES`` ->
+    ``TF_MODEL_MAPPING_NAMES``, ``BertModel`` -> ``TFBertModel``."""
+    return new + (name[len(old) :] if name.startswith(old) else name)
+
+
 class AutoMapping:
     name = "auto_mapping"
 
@@ -75,14 +81,10 @@ class AutoMapping:
                 mirrored = by_value.get(twin, []) if twin else []
                 if mirrored:
                     for mapping_name, key, position, values in mirrored:
-                        target = (
-                            params["mapping_prefix"] + mapping_name[len(params["counterpart_prefix"]) :]
-                            if params["counterpart_prefix"] and mapping_name.startswith(params["counterpart_prefix"])
-                            else params["mapping_prefix"] + mapping_name
-                        )
+                        target = swap_prefix(mapping_name, params["counterpart_prefix"], params["mapping_prefix"])
                         if target not in auto.mappings:
                             continue
-                        mirrored_values = tuple(self._translate(ctx, model, v, params) for v in values)
+                        mirrored_values = tuple(swap_prefix(v, params["counterpart_prefix"], prefix) for v in values)
                         out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls))
                     continue
                 if twin and (
@@ -110,17 +112,11 @@ class AutoMapping:
     @staticmethod
     def _twin_defined(ctx: Context, cls: PublicClass, twin: str, module_prefix: str) -> bool:
         """The counterpart module of the class's file (modeling_tf_x.py -> modeling_x.py) defines the twin."""
-        folder, stem = cls.path.rsplit("/", 1)
-        if not stem.startswith(ctx.backend.modeling_prefix):
+        if not cls.module.startswith(ctx.backend.modeling_prefix):
             return False
-        rel = f"{folder}/{module_prefix}{stem[len(ctx.backend.modeling_prefix) :]}"
-        facts = ctx.index.module(rel) if ctx.index.exists(rel) else None
+        folder = cls.path.rsplit("/", 1)[0]
+        facts, _ = ctx.index.resolve(f"{folder}/{module_prefix}{cls.module[len(ctx.backend.modeling_prefix) :]}")
         return facts is not None and twin in facts.classes
-
-    @staticmethod
-    def _translate(ctx: Context, model: Model, value: str, params: Mapping[str, Any]) -> str:
-        stem = value[len(params["counterpart_prefix"]) :] if value.startswith(params["counterpart_prefix"]) else value
-        return ctx.backend.class_prefix + stem
 
     @staticmethod
     def _by_suffix(model: Model, cls: PublicClass, suffixes: Mapping[str, List[str]], prefix: str) -> List[str]:

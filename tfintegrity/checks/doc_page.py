@@ -171,17 +171,15 @@ class Autodoc:
         """``from .<module> import name`` in the top-level init: the module (or, for a package, the
         module its init names for it) defines or imports ``name``."""
         rel = f"{ctx.package}/{module.replace('.', '/')}"
-        if ctx.index.exists(rel + ".py"):
-            facts = ctx.index.module(rel + ".py")
-            return facts is not None and facts.exposes(name)
-        init = ctx.index.init(rel + "/__init__.py") if ctx.index.exists(rel + "/__init__.py") else None
+        facts, init = ctx.index.resolve(rel)
+        if facts is not None:
+            return facts.exposes(name)
         if init is None:
             return False
         for statement in init.all_structure():
             if name in {n.name for n in statement.names}:
-                source = f"{rel}/{statement.key.replace('.', '/')}.py"
-                facts = ctx.index.module(source) if ctx.index.exists(source) else None
-                if facts is not None and facts.exposes(name):
+                source, _ = ctx.index.resolve(f"{rel}/{statement.key.replace('.', '/')}")
+                if source is not None and source.exposes(name):
                     return True
         return False
 
@@ -193,8 +191,7 @@ class Autodoc:
             parts = parts[1:]
         if len(parts) < 2:
             return False
-        rel = f"{ctx.package}/{'/'.join(parts[:-1])}.py"
-        facts = ctx.index.module(rel) if ctx.index.exists(rel) else None
+        facts, _ = ctx.index.resolve(f"{ctx.package}/{'/'.join(parts[:-1])}")
         return facts is not None and facts.exposes(parts[-1])
 
     @staticmethod

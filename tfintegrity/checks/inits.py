@@ -268,10 +268,9 @@ class ImportSource:
     def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
         base = init_path_.rsplit("/", 1)[0]
         rel = base + "/" + module.replace(".", "/")
-        facts = ctx.index.module(rel + ".py") if ctx.index.exists(rel + ".py") else None
+        facts, init = ctx.index.resolve(rel)
         if facts is not None:
             return facts.exposes(name)
-        init = ctx.index.init(rel + "/__init__.py") if ctx.index.exists(rel + "/__init__.py") else None
         if init is not None:
             listed = {n.name for s in init.all_structure() for n in s.names}
             listed |= {n.name for b in init.all_imports() for n in b.names}

@@ -11,7 +11,7 @@ import fnmatch
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, TypeVar
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
@@ -122,8 +122,8 @@ class RepoIndex:
 
     def raw(self, rel: str) -> Optional[bytes]:
         """The bytes read from disk (``None`` if the file did not exist)."""
-        if rel not in self._raw:
-            self.text(rel) if rel not in self.overlay else self._texts.setdefault(rel, self._read(rel))
+        if rel not in self._raw and rel not in self._texts:
+            self._texts[rel] = self._read(rel)
         return self._raw.get(rel)
 
     def files_read(self) -> List[str]:
@@ -184,6 +184,15 @@ class RepoIndex:
 
     def doc_page(self, rel: str) -> Optional[DocPageFacts]:
         return self._facts_of("doc_page", rel, readers.read_doc_page)
+
+    def resolve(self, rel: str) -> Tuple[Optional[ModuleFacts], Optional[InitFacts]]:
+        """What a dotted import names, given as a path without suffix: the module ``rel.py``, else the
+        package ``rel/__init__.py`` (each ``None`` when it does not exist)."""
+        if self.exists(rel + ".py"):
+            return self.module(rel + ".py"), None
+        if self.exists(rel + "/__init__.py"):
+            return None, self.init(rel + "/__init__.py")
+        return None, None
 
     def with_overlay(self, overlay: Mapping[str, str]) -> "RepoIndex":
         """A fresh index that sees ``overlay`` in front of this one's files."""
