@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from tfintegrity.checks.dummies import render_dummies
+from tfintegrity.checks.dummies import split_file
 from tfintegrity.fixes import cstedit, pysource
 from tfintegrity.index.catalog import Catalog, Model
 from tfintegrity.index.repo import RepoIndex
@@ -100,10 +100,15 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
 
 
 def remove_from_dummies(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
-    facts = index.dummies(DUMMIES)
-    assert facts is not None
-    kept = [o.name for o in facts.objects if o.name not in set(names)]
-    return {DUMMIES: render_dummies(kept, ["tf"], DUMMY_IMPORT)}
+    """The dummies without the objects of ``names``, every other byte (header, spacing) kept."""
+    file = split_file(index.text(DUMMIES), index.dummies(DUMMIES))
+    assert file is not None
+    drop = set(names)
+    kept = [c for c in file.chunks if c.name not in drop]
+    if not kept or kept[-1] is file.chunks[-1]:
+        return {DUMMIES: file.header + "".join(c.text for c in kept)}
+    last = file.chunks[-1].gap  # the new last object ends as the file did
+    return {DUMMIES: file.header + "".join(c.text for c in kept[:-1]) + kept[-1].body + last}
 
 
 def remove_doctest_lines(index: RepoIndex, paths: Sequence[str]) -> Dict[str, str]:

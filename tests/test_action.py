@@ -215,12 +215,12 @@ def test_findings_fail_the_step_with_ten_annotations_and_a_full_summary(workspac
     assert done.returncode == 1, done.stdout + done.stderr
     errors = annotations(done.stdout, "error")
     assert len(errors) == 10, done.stdout
-    assert annotations(done.stdout, "notice") == ["::notice::5 more findings; see the job summary"]
+    assert annotations(done.stdout, "notice") == ["::notice::8 more findings; see the job summary"]
     assert all("TFBrandNewBert" not in line for line in done.stdout.splitlines())  # --base main: bert only
     expected = json_findings(workspace, "--base", "main")
-    assert len(expected) == 15
+    assert len(expected) == 18
     assert_summary_lists(runner_summary, expected)
-    assert "Found 15 findings" in runner_summary
+    assert "Found 18 findings" in runner_summary
 
 
 @pytest.mark.parametrize("base", ["", "0000000000000000000000000000000000000000"])
@@ -228,7 +228,7 @@ def test_empty_base_checks_the_whole_repository(workspace: Path, tmp_path: Path,
     done = Runner(workspace, tmp_path, inputs(base=base), [tool_dir()]).check()
     assert done.returncode == 1, done.stdout + done.stderr
     assert len(annotations(done.stdout, "error")) == 10
-    assert annotations(done.stdout, "notice") == ["::notice::11 more findings; see the job summary"]
+    assert annotations(done.stdout, "notice") == ["::notice::15 more findings; see the job summary"]
     summary = (tmp_path / "step_summary.md").read_text(encoding="utf-8")
     assert_summary_lists(summary, json_findings(workspace))
     assert "TFBrandNewBertForCausalLM" in summary
@@ -238,7 +238,7 @@ def test_base_as_a_commit_sha(workspace: Path, tmp_path: Path) -> None:
     sha = git(workspace, "rev-parse", "main").strip()
     done = Runner(workspace, tmp_path, inputs(base=sha), [tool_dir()]).check()
     assert done.returncode == 1
-    assert "::notice::5 more findings" in done.stdout
+    assert "::notice::8 more findings" in done.stdout
 
 
 def test_args_are_passed_on_split_and_unglobbed(workspace: Path, tmp_path: Path) -> None:
@@ -320,5 +320,5 @@ def test_install_step_then_check(workspace: Path, tmp_path: Path) -> None:
     done = runner.check()
     assert done.returncode == 1, done.stdout + done.stderr
     assert len(annotations(done.stdout, "error")) == 10
-    assert annotations(done.stdout, "notice") == ["::notice::5 more findings; see the job summary"]
+    assert annotations(done.stdout, "notice") == ["::notice::8 more findings; see the job summary"]
     assert_summary_lists(runner.summary.read_text(encoding="utf-8"), json_findings(workspace, "--base", "main"))

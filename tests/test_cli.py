@@ -24,7 +24,7 @@ EXAMPLE = PROJECT / "examples" / "tree"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CODES = [f"TFI{n:03d}" for n in range(1, 11)]
 # The six gaps the example tree is shipped with (see examples/README.md).
-EXAMPLE_CODES = ["TFI001", "TFI002", "TFI004", "TFI005", "TFI007", "TFI008"]
+EXAMPLE_CODES = ["TFI001", "TFI002", "TFI004", "TFI005", "TFI006", "TFI007", "TFI008"]
 
 
 def invoke(args, cwd=None):
@@ -89,7 +89,7 @@ def test_golden_check_output_on_example_tree(example, fmt, name):
     assert str(example) not in result.stdout  # paths are relative to the root ...
     paths = ([f["path"] for f in json.loads(result.stdout)["findings"]] if fmt == "json"
              else [line.split(":", 1)[0] for line in result.stdout.splitlines() if ": TFI" in line])
-    assert len(paths) == 6 and all("\\" not in p and not p.startswith("/") for p in paths)  # ... with forward slashes
+    assert len(paths) == 7 and all("\\" not in p and not p.startswith("/") for p in paths)  # ... with forward slashes
     _golden(name, result.stdout)
 
 
@@ -114,7 +114,7 @@ def test_exit_0_on_complete_tree(complete):
 def test_exit_1_on_example_tree(example):
     result = invoke(["check", "--root", str(example)])
     assert result.exit_code == 1
-    assert "Found 6 findings." in result.stdout
+    assert "Found 7 findings." in result.stdout
 
 
 def test_exit_zero_flag(example):
@@ -212,16 +212,16 @@ def test_select_prefix(example):
 
 def test_ignore(example):
     result = invoke(["check", "--root", str(example), "--ignore", "TFI007,TFI008"])
-    assert _codes_of(result.stdout) == ["TFI001", "TFI002", "TFI004", "TFI005"]
+    assert _codes_of(result.stdout) == ["TFI001", "TFI002", "TFI004", "TFI005", "TFI006"]
 
 
 def test_select_then_ignore(example):
     result = invoke(["check", "--root", str(example), "--select", "TFI00", "--ignore", "TFI001"])
-    assert _codes_of(result.stdout) == ["TFI002", "TFI004", "TFI005", "TFI007", "TFI008"]
+    assert _codes_of(result.stdout) == ["TFI002", "TFI004", "TFI005", "TFI006", "TFI007", "TFI008"]
 
 
 def test_select_of_a_clean_rule_exits_0(example):
-    result = invoke(["check", "--root", str(example), "--select", "TFI006"])
+    result = invoke(["check", "--root", str(example), "--select", "TFI003"])
     assert result.exit_code == 0 and result.stdout == "All checks passed!\n"
 
 
@@ -233,13 +233,13 @@ def test_json_shape(example):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert set(data) == {"findings", "summary"}
-    assert len(data["findings"]) == 6
+    assert len(data["findings"]) == 7
     for item in data["findings"]:
         assert set(item) == {"code", "rule", "symbol", "model", "path", "line", "column", "message", "fixable"}
         assert isinstance(item["line"], int) and isinstance(item["column"], int) and isinstance(item["fixable"], bool)
         assert not item["path"].startswith("/") and "\\" not in item["path"]
     summary = data["summary"]
-    assert summary["findings"] == 6 and summary["fixable"] == 6 and summary["fixed"] == 0
+    assert summary["findings"] == 7 and summary["fixable"] == 7 and summary["fixed"] == 0
     assert summary["changed_files"] == [] and summary["unfixed"] == [] and summary["converged"] is True
     assert {item["model"] for item in data["findings"]} == {"brand_new_bert"}
 
@@ -323,7 +323,7 @@ def test_root_found_upwards_from_a_subdirectory(example):
 def test_root_found_upwards_in_a_subprocess(example):
     done = run_module(["check"], cwd=example / "src" / "transformers" / "models" / "bert")
     assert done.returncode == 1, done.stderr
-    assert "Found 6 findings." in done.stdout
+    assert "Found 7 findings." in done.stdout
 
 
 def test_no_root_upwards(tmp_path):

@@ -69,7 +69,7 @@ def test_select_from_pyproject(tmp_path):
 def test_ignore_from_pyproject(tmp_path):
     root = make_example_tree(tmp_path)
     write_pyproject(root, '[tool.tfintegrity]\nignore = ["TFI007", "TFI008"]\n')
-    assert sorted({f.code for f in check(root)}) == ["TFI001", "TFI002", "TFI004", "TFI005"]
+    assert sorted({f.code for f in check(root)}) == ["TFI001", "TFI002", "TFI004", "TFI005", "TFI006"]
 
 
 def test_cli_select_replaces_pyproject_select_and_ignores_add_up(tmp_path):
@@ -77,7 +77,7 @@ def test_cli_select_replaces_pyproject_select_and_ignores_add_up(tmp_path):
     write_pyproject(root, '[tool.tfintegrity]\nselect = ["TFI001"]\nignore = ["TFI002"]\n')
     assert sorted({f.code for f in check(root, select=("TFI002", "TFI004"))}) == ["TFI004"]
     assert sorted({f.code for f in check(root, ignore=("TFI004",), select=("TFI00",))}) == [
-        "TFI001", "TFI005", "TFI007", "TFI008"]
+        "TFI001", "TFI005", "TFI006", "TFI007", "TFI008"]
 
 
 def test_other_tools_sections_are_ignored(tmp_path):

@@ -43,7 +43,7 @@ def example(tmp_path: Path) -> Path:
 def test_fix_repairs_the_example_like_the_complete_tree(example: Path, complete: Path) -> None:
     result = invoke("check", "--fix", "--root", str(example))
     assert result.exit_code == 0, result.output
-    assert "Fixed 6 findings in 6 files." in result.output, result.output
+    assert "Fixed 7 findings in 6 files." in result.output, result.output
     assert snapshot(example) == snapshot(complete)
 
 

@@ -72,10 +72,20 @@ def collect(session: Session, index: RepoIndex, only_models: Optional[Set[str]])
         catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
         ctx = Context(index, backend, catalog, only_models)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):
+            if not in_scope(item, only_models):
+                continue
             if not config_mod.ignored_for_symbol(session.config, item.code, item.symbol):
                 found.append(item)
     unique = {f.key + (f.line,): f for f in found}
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+def in_scope(item: Finding, only_models: Optional[Set[str]]) -> bool:
+    """A scoped run reports (and so fixes) only entries of its models; of the findings about no model, only
+    those that say why a place cannot be checked (they are not fixable: nothing of another model moves)."""
+    if only_models is None:
+        return True
+    return item.model in only_models if item.model else not item.fixable
 
 
 def scope_models(session: Session, index: RepoIndex, options: Options) -> Optional[Set[str]]:
@@ -157,7 +167,7 @@ def evaluate(
 
     hidden = {f.key for f in initial if baseline is not None and f.key in baseline}
     to_fix = [f for f in initial if f.key not in hidden]
-    outcome = fix_loop(session, index, to_fix, only, collect, hidden)
+    outcome = fix_loop(session, index, initial, only, collect, hidden)
     remaining = outcome.remaining
     changes = outcome.changes
     remaining_keys = {f.key for f in remaining}

@@ -85,6 +85,9 @@ class GuardBlock:
     end_line: int
     structure: Tuple[StructureList, ...]
     imports: Tuple[ImportBlock, ...]
+    # Lines of guarded statements the reader does not understand (a star import, a nested block): names
+    # may come from them, so the block is no evidence that a name is absent.
+    unread: Tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ class InitFacts:
     base_imports: Tuple[ImportBlock, ...]  # unguarded imports under ``if TYPE_CHECKING``
     type_checking_guards: Tuple[GuardBlock, ...]
     type_checking_line: Optional[int]
+    structure_line: Optional[int] = None  # ``_import_structure = {...}``
+
+    @property
+    def lazy(self) -> bool:
+        """Both halves are there: the file is a lazy init the checks can read and the fixes can edit."""
+        return self.structure_line is not None and self.type_checking_line is not None
 
     def guarded_structure(self, guard: str) -> Tuple[StructureList, ...]:
         return tuple(s for g in self.structure_guards if g.guard == (guard,) for s in g.structure)

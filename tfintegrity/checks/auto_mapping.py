@@ -194,13 +194,14 @@ class AutoMapping:
         for mapping in auto.mappings.values():
             for entry in mapping.entries:
                 for value in entry.values:
-                    if value not in defined:
+                    owner = self._model_for_key(models, entry.key)
+                    if value not in defined and ctx.catalog.is_stale(value, owner or None):
                         out.append(
                             finding(
                                 rule,
                                 "stale",
                                 value,
-                                self._model_for_key(models, entry.key),
+                                owner,
                                 path,
                                 entry.line,
                                 entry.col,

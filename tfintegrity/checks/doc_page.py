@@ -138,6 +138,7 @@ class Autodoc:
                 if (
                     stale.match(entry.name)
                     and not self._exists(ctx, entry.name)
+                    and ctx.catalog.is_stale(entry.name, model.folder)
                     and not self._in_module(ctx, entry.written)
                 ):
                     out.append(

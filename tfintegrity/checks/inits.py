@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import GuardBlock, InitFacts, Located
@@ -106,6 +106,7 @@ class _InitPlace:
     """Shared logic of the two halves."""
 
     name = ""
+    half = ""
     type_checking = False
     template_param = ""
 
@@ -126,6 +127,7 @@ class _InitPlace:
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out: List[Finding] = []
         defined = ctx.catalog.defined_anywhere()
+        unreadable: Set[str] = set()
         for entry in expected_entries(ctx, rule, rule.params[self.template_param], self.sort):
             path = init_path(ctx, rule, entry.model)
             init = ctx.index.init(path)
@@ -144,6 +146,25 @@ class _InitPlace:
                             f"{name} is not in {path}: the file does not exist",
                             fixable=False,
                             place=place,
+                        )
+                    )
+                continue
+            if not init.lazy:
+                if path not in unreadable:
+                    unreadable.add(path)
+                    out.append(
+                        finding(
+                            rule,
+                            "missing",
+                            path,
+                            entry.model.folder if rule.params.get("scope", "model") == "model" else "",
+                            path,
+                            1,
+                            1,
+                            f"{path} is not a lazy init (no `_import_structure = {{...}}` and `if TYPE_CHECKING:`); "
+                            f"cannot check its {self.half}; nothing in it is changed",
+                            fixable=False,
+                            place=f"{path}:{rule.slug}",
                         )
                     )
                 continue
@@ -169,7 +190,28 @@ class _InitPlace:
                         )
                     )
             for located in written:
-                if located.name not in defined:
+                if located.name in defined:
+                    continue
+                if not ctx.catalog.is_stale(located.name, entry.model.folder):
+                    # Defined by another module of the model (a PyTorch constant in the TF block, say):
+                    # no evidence that it can go, so it is reported and left for a person to move.
+                    out.append(
+                        finding(
+                            rule,
+                            "wrong",
+                            located.name,
+                            entry.model.folder,
+                            path,
+                            located.line,
+                            located.col,
+                            f"{located.name} is listed in {self.describe(entry.key)} but no {ctx.backend.name} "
+                            f"modeling file defines it (another module of {entry.model.folder} does); "
+                            "move or remove it by hand",
+                            fixable=False,
+                            place=place,
+                        )
+                    )
+                else:
                     out.append(
                         finding(
                             rule,
@@ -201,6 +243,7 @@ class InitStructure(_InitPlace):
     """``_import_structure[key]`` lists inside the backend's ``try/else`` block."""
 
     name = "init_structure"
+    half = "`_import_structure` half"
     type_checking = False
     template_param = "key"
     sort = staticmethod(pysource.sort_objects)
@@ -218,6 +261,7 @@ class InitImports(_InitPlace):
     """``from .<module> import (...)`` inside ``if TYPE_CHECKING:`` and the backend's ``try/else``."""
 
     name = "init_imports"
+    half = "`TYPE_CHECKING` half"
     type_checking = True
     template_param = "module"
     sort = staticmethod(pysource.isort_names)
@@ -250,7 +294,7 @@ class ImportSource:
         out = []
         for path in self.targets(ctx, rule):
             init = ctx.index.init(path)
-            if init is None:
+            if init is None or not init.lazy:
                 continue
             sources: List[Tuple[str, str, Located]] = []
             for statement in init.guarded_structure(ctx.backend.guard):
@@ -259,11 +303,19 @@ class ImportSource:
                 if block.level == 1:
                     sources.extend(("imports", block.module, n) for n in block.names)
             for half, module, located in sources:
-                if located.name not in defined:
+                if located.name not in defined and ctx.catalog.is_stale(located.name, self.folder(ctx, path, module)):
                     continue  # stale: reported by the place's own rule
                 if not self.exposes(ctx, path, module, located.name):
                     out.append((path, half, module, located))
         return out
+
+    @staticmethod
+    def folder(ctx: Context, init_path_: str, module: str) -> Optional[str]:
+        """The model folder a statement of this init is about."""
+        models = f"{ctx.package}/models/"
+        if init_path_.startswith(models):
+            return init_path_[len(models) : -len("/__init__.py")]
+        return ctx.catalog.folder_of_module(module)
 
     def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
         base = init_path_.rsplit("/", 1)[0]
@@ -277,7 +329,9 @@ class ImportSource:
             # A backend modeling file of that package defines it: the package's own init is what lacks it.
             homes = ctx.catalog.defined_anywhere().get(name, [])
             return name in listed or any(h.startswith(rel + "/") for h in homes)
-        return True  # a module we cannot see (compiled, generated): do not guess
+        if ctx.index.is_dir(rel) or ctx.index.glob(rel.rsplit("/", 1)[0], rel.rsplit("/", 1)[1] + ".*"):
+            return True  # a package without an init, a compiled or generated module: do not guess
+        return False  # no such module: the import cannot work
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out = []
@@ -286,8 +340,11 @@ class ImportSource:
             model = self.model_of(ctx, located.name)
             if model is not None and not ctx.in_scope(model):
                 continue
-            homes = ", ".join(defined[located.name][:3])
+            homes = ", ".join(defined.get(located.name, [])[:3]) or f"a non-{ctx.backend.name} module"
             where = f'_import_structure["{module}"]' if half == "structure" else f"from .{module} import"
+            # Removing the name is safe only where the init place's own rule puts it back where it belongs.
+            fixable = model is not None
+            hint = "" if fixable else "; it is no export of any model, so move or remove it by hand"
             out.append(
                 finding(
                     rule,
@@ -297,7 +354,9 @@ class ImportSource:
                     path,
                     located.line,
                     located.col,
-                    f"{where} takes {located.name} from .{module}, which does not define it (defined in {homes})",
+                    f"{where} takes {located.name} from .{module}, which does not define it (defined in {homes})"
+                    + hint,
+                    fixable=fixable,
                     place=f"{path}:{rule.slug}:{half}:{module}",
                 )
             )

@@ -11,6 +11,24 @@ from tfintegrity.findings import Finding
 from tfintegrity.ruleset import Rule
 
 
+def sorted_position(lines: Sequence[str], new: str) -> int:
+    """Where ``new`` goes: between two neighbours it sorts between (the first such place; in a sorted list,
+    its sorted place), else next to the one neighbour it sorts beside, else after the last line."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        return len(lines)
+    one_sided = None
+    for rank, index in enumerate(filled + [None]):  # a place before each line, and one after the last
+        prev = lines[filled[rank - 1]] if rank > 0 else None
+        nxt = lines[index] if index is not None else None
+        if (prev is None or prev <= new) and (nxt is None or new <= nxt):
+            at = index if index is not None else filled[-1] + 1
+            if prev is not None and nxt is not None:
+                return at
+            one_sided = at if one_sided is None else one_sided
+    return one_sided if one_sided is not None else filled[-1] + 1
+
+
 class ListedPath:
     name = "listed_path"
 
@@ -103,9 +121,8 @@ class ListedPath:
         if any(f.kind == "order" for f in findings):
             kept = sorted(kept)
         for line_text in sorted(set(missing)):
-            if line_text in kept:
-                continue
-            kept.insert(bisect.bisect_left(kept, line_text) if kept == sorted(kept) else len(kept), line_text)
+            if line_text not in kept:
+                kept.insert(sorted_position(kept, line_text), line_text)
         ending = newline if text.endswith(("\n", "\r")) else ""
         new = newline.join(kept) + ending
         return {} if new == text else {path: new}

@@ -259,9 +259,10 @@ def _guard(node: cst.CSTNode) -> Optional[Tuple[str, ...]]:
     """The availability functions a guarded block tests (as ``readers.guard_of``).
 
     The usual ``try: if not is_x_available(): raise ...`` / ``else:`` form, and the legacy
-    ``if is_x_available():`` form without ``else`` (data2vec's init in 4.31.0).
+    ``if is_x_available():`` form (data2vec's init in 4.31.0; the inits up to 4.19, whose top-level
+    ``else:`` imports the dummies).
     """
-    if isinstance(node, cst.If) and node.orelse is None:
+    if isinstance(node, cst.If):
         names = _availability_calls(node.test)
         if names and all(n.startswith("is_") and n.endswith("_available") for n in names):
             return names

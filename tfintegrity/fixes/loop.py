@@ -69,7 +69,8 @@ def fix_loop(
             for f in fixable:
                 reasons.setdefault(f.key, "the fix made no change; the place is not in a form the tool can edit")
             continue
-        current = [f for f in collect(session, index.with_overlay(overlay), only) if f.key not in hidden]
+        # Baselined findings stay in what remains (the baseline hides them again; they still occur).
+        current = collect(session, index.with_overlay(overlay), only)
     else:
         converged = not [f for f in current if f.fixable and f.key not in hidden and f.key not in reasons]
     changes: Dict[str, Tuple[Optional[str], str]] = {}

@@ -77,15 +77,20 @@ class Catalog:
     # ------------------------------------------------------------------ folders and files
 
     def folders(self) -> List[str]:
+        """Model folders: those with an ``__init__.py``, and those with a backend modeling file but no init
+        (a half-finished branch: their classes still exist, and the missing init is reported)."""
         found = []
         for name in self.index.listdir(self.models_dir):
             if name == DEPRECATED:
                 for sub in self.index.listdir(f"{self.models_dir}/{DEPRECATED}"):
-                    if self.index.exists(f"{self.models_dir}/{DEPRECATED}/{sub}/__init__.py"):
+                    if self._is_model_folder(f"{DEPRECATED}/{sub}"):
                         found.append(f"{DEPRECATED}/{sub}")
-            elif self.index.exists(f"{self.models_dir}/{name}/__init__.py"):
+            elif self._is_model_folder(name):
                 found.append(name)
         return found
+
+    def _is_model_folder(self, folder: str) -> bool:
+        return self.index.exists(f"{self.models_dir}/{folder}/__init__.py") or bool(self.modeling_files(folder))
 
     def modeling_files(self, folder: str) -> List[str]:
         found = self.index.glob(f"{self.models_dir}/{folder}", self.backend.modeling_glob)
@@ -240,6 +245,32 @@ class Catalog:
 
     def defines_anywhere(self, name: str) -> bool:
         return name in self.defined_anywhere()
+
+    def is_stale(self, name: str, folder: Optional[str]) -> bool:
+        """The evidence a fix needs before it removes an entry: no backend modeling file of any model
+        defines ``name``, and no module of the model's own folder does (``TFBertTokenizer`` lives in a
+        tokenization file, esm's TF block lists a PyTorch constant). Without that evidence an entry stays."""
+        if name in self.defined_anywhere():
+            return False
+        if folder is None:
+            return True
+        key = ("folder-defines", folder, name)
+        if key not in self.index.memo:
+            self.index.memo[key] = any(
+                (facts := self.index.module(path)) is not None and name in facts.defined
+                for path in self.index.glob(f"{self.models_dir}/{folder}", "*.py")
+                if not path.endswith("/__init__.py")
+            )
+        return not self.index.memo[key]
+
+    def folder_of_module(self, dotted: str) -> Optional[str]:
+        """The model folder a dotted module of the package lies in (``models.bert`` -> ``bert``)."""
+        parts = dotted.split(".")
+        if len(parts) < 2 or parts[0] != "models":
+            return None
+        if parts[1] == DEPRECATED and len(parts) > 2:
+            return f"{DEPRECATED}/{parts[2]}"
+        return parts[1]
 
     def model_of_dotted(self, dotted: str) -> Optional[Model]:
         return self.models().get(dotted.replace(".", "/"))

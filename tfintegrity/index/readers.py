@@ -241,9 +241,10 @@ def guard_of(node: ast.stmt) -> Optional[Tuple[str, ...]]:
     """The availability functions a guarded block tests.
 
     The usual form is ``try: if not is_x_available(): raise ...`` / ``else:``; the legacy form
-    ``if is_x_available():`` (still in data2vec's init in 4.31) is recognized too.
+    ``if is_x_available():`` (still in data2vec's init in 4.31; with an ``else:`` that imports the
+    dummies in the top-level init up to 4.19) is recognized too.
     """
-    if isinstance(node, ast.If) and not node.orelse:
+    if isinstance(node, ast.If):
         names = _availability_calls(node.test)
         return names if names and all(n.startswith("is_") and n.endswith("_available") for n in names) else None
     if not isinstance(node, ast.Try) or not node.body:
@@ -295,12 +296,22 @@ def read_init(path: str, text: str) -> InitFacts:
     base_imports: List[ImportBlock] = []
     type_checking_guards: List[GuardBlock] = []
     type_checking_line: Optional[int] = None
+    structure_line: Optional[int] = None
     for node in tree.body:
         guard = guard_of(node)
         if guard is not None:
-            statements = tuple(s for s in map(_structure_statement, guarded_body(node)) if s is not None)
-            structure_guards.append(GuardBlock(guard, node.lineno, node.end_lineno or node.lineno, statements, ()))
+            body = guarded_body(node)
+            statements = tuple(s for s in map(_structure_statement, body) if s is not None)
+            unread = tuple(s.lineno for s in body if _structure_statement(s) is None)
+            end = node.end_lineno or node.lineno
+            structure_guards.append(GuardBlock(guard, node.lineno, end, statements, (), unread))
             continue
+        if (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and isinstance(node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name)
+            and (node.targets[0] if isinstance(node, ast.Assign) else node.target).id == STRUCTURE_NAME  # type: ignore[union-attr]
+        ):
+            structure_line = node.lineno
         if (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
@@ -324,10 +335,11 @@ def read_init(path: str, text: str) -> InitFacts:
             for inner in node.body:
                 inner_guard = guard_of(inner)
                 if inner_guard is not None:
-                    blocks = tuple(_import_block(s) for s in guarded_body(inner) if isinstance(s, ast.ImportFrom))
-                    type_checking_guards.append(
-                        GuardBlock(inner_guard, inner.lineno, inner.end_lineno or inner.lineno, (), blocks)
-                    )
+                    body = guarded_body(inner)
+                    blocks = tuple(_import_block(s) for s in body if isinstance(s, ast.ImportFrom))
+                    unread = tuple(s.lineno for s in body if not isinstance(s, ast.ImportFrom) or _is_star(s))
+                    end = inner.end_lineno or inner.lineno
+                    type_checking_guards.append(GuardBlock(inner_guard, inner.lineno, end, (), blocks, unread))
                 elif isinstance(inner, ast.ImportFrom):
                     base_imports.append(_import_block(inner))
     return InitFacts(
@@ -337,7 +349,12 @@ def read_init(path: str, text: str) -> InitFacts:
         base_imports=tuple(base_imports),
         type_checking_guards=tuple(type_checking_guards),
         type_checking_line=type_checking_line,
+        structure_line=structure_line,
     )
+
+
+def _is_star(node: ast.ImportFrom) -> bool:
+    return any(alias.name == "*" for alias in node.names)
 
 
 # --------------------------------------------------------------------------- auto mappings
