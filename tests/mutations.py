@@ -6,11 +6,11 @@ index that overlays these texts, and its result is compared byte for byte with t
 
 from __future__ import annotations
 
+import ast
 import random
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
-from tfintegrity.checks.dummies import split_file
 from tfintegrity.fixes import cstedit, pysource
 from tfintegrity.index.catalog import Catalog, Model
 from tfintegrity.index.repo import RepoIndex
@@ -100,15 +100,30 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
 
 
 def remove_from_dummies(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
-    """The dummies without the objects of ``names``, every other byte (header, spacing) kept."""
-    file = split_file(index.text(DUMMIES), index.dummies(DUMMIES))
-    assert file is not None
+    """The dummies without the objects of ``names``, every other byte (header, spacing) kept: an object
+    goes with the blank lines after it (the last one of the file with those before it)."""
+    text = index.text(DUMMIES)
+    assert text is not None
+    lines = text.splitlines(keepends=True)
+    tree = ast.parse(text)
+    starts = [node.lineno - 1 for node in tree.body]
     drop = set(names)
-    kept = [c for c in file.chunks if c.name not in drop]
-    if not kept or kept[-1] is file.chunks[-1]:
-        return {DUMMIES: file.header + "".join(c.text for c in kept)}
-    last = file.chunks[-1].gap  # the new last object ends as the file did
-    return {DUMMIES: file.header + "".join(c.text for c in kept[:-1]) + kept[-1].body + last}
+    cut: Set[int] = set()
+    for position, node in enumerate(tree.body):
+        bound = [t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign) else []
+        name = getattr(node, "name", bound[0] if bound else None)
+        if name not in drop:
+            continue
+        start = starts[position]
+        if position + 1 < len(starts):
+            cut.update(range(start, starts[position + 1]))
+        else:
+            while start > 0 and not lines[start - 1].strip():
+                start -= 1
+            cut.update(range(start, len(lines)))
+            if start > 0:  # the new last object ends as the file did
+                lines[start - 1] = lines[start - 1].rstrip("\r\n") + lines[-1][len(lines[-1].rstrip("\r\n")) :]
+    return {DUMMIES: "".join(line for number, line in enumerate(lines) if number not in cut)}
 
 
 def remove_doctest_lines(index: RepoIndex, paths: Sequence[str]) -> Dict[str, str]:

@@ -139,7 +139,9 @@ def test_the_dummies_keep_their_own_header(tmp_path: Path) -> None:
     assert (root / DUMMIES).read_text(encoding="utf-8").splitlines()[1] == "# flake8: noqa"
     findings = [f for f in check(root) if f.code == "TFI006" and f.model == "bert"]
     assert [(f.kind, f.symbol) for f in findings] == [("missing", "TFBertForMaskedLM")]
+    before = count_entries(root)
     fix(root, f"{PKG}/models/bert/modeling_tf_bert.py")
+    assert_nothing_lost(before, root)
     assert (root / DUMMIES).read_text(encoding="utf-8") == text
 
 
@@ -217,7 +219,9 @@ def test_a_wrong_source_import_is_replaced_not_duplicated(tmp_path: Path) -> Non
     (root / TOP).write_text(wrong, encoding="utf-8")
     findings = [f for f in check(root) if f.code == "TFI010"]
     assert findings and all(f.kind == "wrong" and f.fixable and f.model == "layoutlm" for f in findings)
+    before = count_entries(root)
     fix(root, f"{PKG}/models/layoutlm/modeling_tf_layoutlm.py")
+    assert_nothing_lost(before, root)
     assert (root / TOP).read_text(encoding="utf-8") == text
     assert_oracles_still_pass(root, pristine_oracles)
 
@@ -246,7 +250,9 @@ def test_a_doctest_line_goes_between_its_neighbours_in_a_partly_sorted_list(tmp_
     lines.remove(entry)
     tail = ["src/transformers/models/zz_unsorted/a.py", "docs/source/en/unsorted_tail.md"]
     path.write_text("\n".join(lines + tail) + "\n", encoding="utf-8")
+    before = count_entries(root)
     fix(root, f"{PKG}/models/electra/modeling_tf_electra.py")
+    assert_nothing_lost(before, root)
     fixed = path.read_text(encoding="utf-8").splitlines()
     at = fixed.index(entry)
     assert fixed[at - 1] < entry < fixed[at + 1]
