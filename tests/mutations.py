@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import random
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tfintegrity.fixes import cstedit, pysource
 from tfintegrity.index.catalog import Catalog, Model
@@ -101,29 +101,21 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
 
 def remove_from_dummies(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
     """The dummies without the objects of ``names``, every other byte (header, spacing) kept: an object
-    goes with the blank lines after it (the last one of the file with those before it)."""
+    goes with the blank lines after it; when the file's last objects go, it ends as it did."""
     text = index.text(DUMMIES)
     assert text is not None
     lines = text.splitlines(keepends=True)
     tree = ast.parse(text)
-    starts = [node.lineno - 1 for node in tree.body]
+    starts = [node.lineno - 1 for node in tree.body] + [len(lines)]
     drop = set(names)
-    cut: Set[int] = set()
+    kept: List[str] = ["".join(lines[: starts[0]])]
     for position, node in enumerate(tree.body):
         bound = [t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign) else []
-        name = getattr(node, "name", bound[0] if bound else None)
-        if name not in drop:
-            continue
-        start = starts[position]
-        if position + 1 < len(starts):
-            cut.update(range(start, starts[position + 1]))
-        else:
-            while start > 0 and not lines[start - 1].strip():
-                start -= 1
-            cut.update(range(start, len(lines)))
-            if start > 0:  # the new last object ends as the file did
-                lines[start - 1] = lines[start - 1].rstrip("\r\n") + lines[-1][len(lines[-1].rstrip("\r\n")) :]
-    return {DUMMIES: "".join(line for number, line in enumerate(lines) if number not in cut)}
+        if getattr(node, "name", bound[0] if bound else None) not in drop:
+            kept.append("".join(lines[starts[position] : starts[position + 1]]))
+    out = "".join(kept)
+    ending = text[len(text.rstrip()) :]
+    return {DUMMIES: out.rstrip() + ending}
 
 
 def remove_doctest_lines(index: RepoIndex, paths: Sequence[str]) -> Dict[str, str]:

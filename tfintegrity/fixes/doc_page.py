@@ -10,7 +10,7 @@ from tfintegrity.context import Context
 from tfintegrity.facts import AutodocEntry
 from tfintegrity.findings import Finding
 from tfintegrity.index.catalog import Model
-from tfintegrity.index.readers import read_doc_page
+from tfintegrity.index.doc_readers import read_doc_page
 from tfintegrity.ruleset import Rule
 
 if TYPE_CHECKING:

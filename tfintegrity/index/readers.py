@@ -15,11 +15,9 @@ from typing import Dict, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
-    AutodocEntry,
     AutoFacts,
     ClassFact,
     ConfigFacts,
-    DocPageFacts,
     DummyFacts,
     DummyObject,
     GuardBlock,
@@ -444,47 +442,3 @@ def read_config(path: str, text: str) -> ConfigFacts:
 
 def read_text_list(path: str, text: str) -> TextListFacts:
     return TextListFacts(path=path, lines=tuple(text.splitlines()))
-
-
-_AUTODOC = re.compile(r"\[\[autodoc\]\]\s+(\S+)")
-_MEMBER = re.compile(r"\s+-\s+(\S+)")
-
-
-def read_doc_page(path: str, text: str) -> DocPageFacts:
-    lines = text.splitlines()
-    entries = []
-    for index, line in enumerate(lines):
-        match = _AUTODOC.match(line)
-        if match is None:
-            continue
-        written = match.group(1)
-        header: Optional[str] = None
-        start = index
-        above = index - 1
-        while above >= 0 and not lines[above].strip():
-            above -= 1
-        if above >= 0 and lines[above].startswith("#"):
-            header = lines[above].lstrip("#").strip()
-            start = above
-        members = []
-        end = index
-        below = index + 1
-        while below < len(lines):
-            member = _MEMBER.match(lines[below])
-            if member is None:
-                break
-            members.append(member.group(1))
-            end = below
-            below += 1
-        entries.append(
-            AutodocEntry(
-                name=written.rsplit(".", 1)[-1],
-                written=written,
-                header=header,
-                line=start + 1,
-                autodoc_line=index + 1,
-                members=tuple(members),
-                end_line=end + 1,
-            )
-        )
-    return DocPageFacts(path=path, entries=tuple(entries))

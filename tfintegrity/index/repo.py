@@ -23,7 +23,7 @@ from tfintegrity.facts import (
     ModuleFacts,
     TextListFacts,
 )
-from tfintegrity.index import readers
+from tfintegrity.index import doc_readers, readers
 
 T = TypeVar("T")
 
@@ -183,7 +183,7 @@ class RepoIndex:
         return self._facts_of("text_list", rel, readers.read_text_list)
 
     def doc_page(self, rel: str) -> Optional[DocPageFacts]:
-        return self._facts_of("doc_page", rel, readers.read_doc_page)
+        return self._facts_of("doc_page", rel, doc_readers.read_doc_page)
 
     def resolve(self, rel: str) -> Tuple[Optional[ModuleFacts], Optional[InitFacts]]:
         """What a dotted import names, given as a path without suffix: the module ``rel.py``, else the
