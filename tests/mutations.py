@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from tfintegrity.fixes import cstedit, pysource
+from tfintegrity.fixes import cstedit, mapping_edit, pysource
 from tfintegrity.index.catalog import Catalog, Model
 from tfintegrity.index.repo import RepoIndex
 
@@ -95,7 +95,7 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
         kept = [(k, tuple(v for v in vals if v not in drop)) for k, vals in entries]
         kept = [(k, vals) for k, vals in kept if vals]
         if kept != entries:
-            new = cstedit.edit_mapping(new, name, kept)
+            new = mapping_edit.edit_mapping(new, name, kept)
     return {AUTO: new} if new != text else {}
 
 

@@ -37,13 +37,24 @@ class ImportedName:
 
 
 @dataclass(frozen=True)
+class ExportList:
+    """A module's ``__all__ = [...]``."""
+
+    names: Tuple[Located, ...]
+    line: int
+    end_line: int
+    literal: bool  # a plain list or tuple of strings (the only form a fix edits)
+
+
+@dataclass(frozen=True)
 class ModuleFacts:
-    """Top-level facts of one modeling file: classes, bound names, imports."""
+    """Top-level facts of one modeling file: classes, bound names, imports, ``__all__``."""
 
     path: str
     classes: Mapping[str, ClassFact]
     defined: frozenset  # every top-level bound name (classes, functions, assignments)
     imports: Mapping[str, ImportedName]
+    all_names: Optional[ExportList] = None
 
     @property
     def stem(self) -> str:
@@ -101,6 +112,9 @@ class InitFacts:
     type_checking_guards: Tuple[GuardBlock, ...]
     type_checking_line: Optional[int]
     structure_line: Optional[int] = None  # ``_import_structure = {...}``
+    # The structure is computed from the modules' ``__all__`` (``define_import_structure``): the exports
+    # are the modeling files' ``__all__``, and the init lists no names.
+    computed: bool = False
 
     @property
     def lazy(self) -> bool:

@@ -15,9 +15,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
-from tfintegrity.fixes.cstedit import Block, EnsureGuard, SetImport, SetStructure, edit_init, edit_mapping
+from tfintegrity.fixes.cstedit import Block, EnsureGuard, SetImport, SetStructure, edit_init
+from tfintegrity.fixes.mapping_edit import edit_mapping
 from tfintegrity.fixes.pysource import auto_mapping_key, isort_names, render_import, sort_objects
-from tfintegrity.index.readers import _structure_statement, guard_of, guarded_body, read_auto, read_init
+from tfintegrity.index.auto_readers import read_auto
+from tfintegrity.index.readers import _structure_statement, guard_of, guarded_body, read_init
 
 TF = "is_tf_available"
 STRUCT_TF = Block(False, TF)

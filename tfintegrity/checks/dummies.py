@@ -92,7 +92,7 @@ def required_source(ctx: Context, rule: Rule) -> Source:
     template = rule.params["module"]
     # What the top-level init fix adds for the models in scope (their exports not imported yet).
     for model in ctx.models():
-        missing = [n for n in model.exports if n not in present]
+        missing = [n for n in model.package_exports if n not in present]
         if not missing:
             continue
         module = template.format(dotted=model.dotted, folder=model.folder)

@@ -53,7 +53,7 @@ def expected_entries(
                     entries.append(Entry(model, key, tuple(sort(names)), anchor))
         else:
             key = template.format(module="", folder=model.folder, dotted=model.dotted)
-            entries.append(Entry(model, key, tuple(sort(model.exports)), anchor))
+            entries.append(Entry(model, key, tuple(sort(model.package_exports)), anchor))
     return entries
 
 
@@ -149,6 +149,8 @@ class _InitPlace:
                         )
                     )
                 continue
+            if init.computed:
+                continue  # the init lists no names: each module's ``__all__`` is the place (its own rule)
             if not init.lazy:
                 if path not in unreadable:
                     unreadable.add(path)

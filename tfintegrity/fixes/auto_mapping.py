@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 
 from tfintegrity.context import Context
 from tfintegrity.findings import Finding
-from tfintegrity.fixes import cstedit, pysource
+from tfintegrity.fixes import mapping_edit, pysource
 from tfintegrity.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -62,5 +62,5 @@ def plan_auto_mapping(ctx: Context, rule: Rule, findings: Sequence[Finding], che
         if (mapping_name, mapping_name, "order") in wanted:
             entries = sorted(entries, key=lambda e: pysource.auto_mapping_key(e[0]))
         if entries != original:
-            new_text = cstedit.edit_mapping(new_text, mapping_name, entries)
+            new_text = mapping_edit.edit_mapping(new_text, mapping_name, entries)
     return {} if new_text == text else {path: new_text}

@@ -46,7 +46,7 @@ def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place
         if not mine:
             continue
         init = ctx.index.init(path)
-        if init is None or not init.lazy:
+        if init is None or not init.lazy or init.computed:
             continue
         written, where = place._written(init, ctx.backend.guard, entry.key)
         add = [f.symbol for f in mine if f.kind == "missing"]

@@ -42,6 +42,9 @@ class Model:
     classes: Tuple[PublicClass, ...]  # public classes of the main modules, in file order
     constants: Tuple[PublicClass, ...]  # exported constants defined in the main modules
     exports: Mapping[str, str]  # every backend name the model exports -> the main module it comes from
+    # What the top-level init must import of them: all, for an init that lists its names; the required ones,
+    # for a computed init (its modules' ``__all__`` also list layers the top-level init leaves out).
+    package_exports: Tuple[str, ...] = ()
 
     def module_path(self, package: str, stem: str) -> str:
         return f"{package}/models/{self.folder}/{stem}.py"
@@ -199,8 +202,16 @@ class Catalog:
             for name in self.constants(facts):
                 constants.append(PublicClass(name, stem, path, 1, 1))
                 exports.setdefault(name, stem)
+        # A computed init (``define_import_structure``) exports what each module's ``__all__`` lists.
+        if init is not None and init.computed:
+            for stem in main:
+                facts = self.index.module(f"{self.models_dir}/{folder}/{stem}.py")
+                if facts is not None and facts.all_names is not None:
+                    for located in facts.all_names.names:
+                        if located.name not in exports and facts.exposes(located.name):
+                            exports[located.name] = stem
         # Names the model's init lists for this backend and a main module exposes (main layers, say).
-        if init is not None:
+        elif init is not None:
             listed: List[Tuple[str, str]] = []
             for statement in init.guarded_structure(self.backend.guard):
                 listed.extend((n.name, statement.key) for n in statement.names)
@@ -227,6 +238,13 @@ class Catalog:
             classes=tuple(classes),
             constants=tuple(constants),
             exports=exports,
+            package_exports=tuple(
+                n
+                for n in exports
+                if not (init is not None and init.computed)
+                or n in {c.name for c in classes}
+                or n in {c.name for c in constants}
+            ),
         )
 
     def defined_anywhere(self) -> Dict[str, List[str]]:

@@ -15,24 +15,24 @@ from typing import Dict, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
-    AutoFacts,
     ClassFact,
     ConfigFacts,
     DummyFacts,
     DummyObject,
+    ExportList,
     GuardBlock,
     ImportBlock,
     ImportedName,
     InitFacts,
     Located,
-    MappingEntry,
-    MappingFacts,
     ModuleFacts,
     StructureList,
     TextListFacts,
 )
 
 STRUCTURE_NAME = "_import_structure"
+# The call that builds the import structure from the modules' ``__all__`` (4.4x model inits).
+STRUCTURE_CALL = "define_import_structure"
 
 
 def parse_python(path: str, text: str) -> ast.Module:
@@ -102,7 +102,7 @@ def skeleton(text: str) -> str:
             i += 1
             continue
         keyword, assigned = match.group(1), match.group(2)
-        if assigned is not None:
+        if assigned is not None and assigned != "__all__":
             out[i] = f"{assigned} = None"
             i += 1
             continue
@@ -142,6 +142,7 @@ def read_module(path: str, text: str) -> ModuleFacts:
     classes: Dict[str, ClassFact] = {}
     defined = set()
     imports: Dict[str, ImportedName] = {}
+    all_names: Optional[ExportList] = None
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             classes[node.name] = ClassFact(
@@ -159,6 +160,11 @@ def read_module(path: str, text: str) -> ModuleFacts:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     defined.add(target.id)
+                    if target.id == "__all__":
+                        exported = strings_of(node.value)
+                        all_names = ExportList(
+                            exported or (), node.lineno, node.end_lineno or node.lineno, exported is not None
+                        )
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             defined.add(node.target.id)
         elif isinstance(node, ast.ImportFrom):
@@ -168,7 +174,7 @@ def read_module(path: str, text: str) -> ModuleFacts:
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 imports[alias.asname or alias.name.split(".")[0]] = ImportedName(alias.name, 0, "")
-    return ModuleFacts(path=path, classes=classes, defined=frozenset(defined), imports=imports)
+    return ModuleFacts(path=path, classes=classes, defined=frozenset(defined), imports=imports, all_names=all_names)
 
 
 def _dotted_tail(node: ast.expr) -> str:
@@ -184,7 +190,7 @@ def _dotted_tail(node: ast.expr) -> str:
 # --------------------------------------------------------------------------- lazy inits
 
 
-def _strings(node: ast.expr) -> Optional[Tuple[Located, ...]]:
+def strings_of(node: ast.expr) -> Optional[Tuple[Located, ...]]:
     if not isinstance(node, (ast.List, ast.Tuple)):
         return None
     names = []
@@ -202,7 +208,7 @@ def _structure_statement(node: ast.stmt) -> Optional[StructureList]:
         target = node.targets[0]
         key = _structure_key(target)
         if key is not None:
-            names = _strings(node.value)
+            names = strings_of(node.value)
             return StructureList(key, names or (), node.lineno, end, "assign" if names is not None else "other")
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
@@ -218,7 +224,7 @@ def _structure_statement(node: ast.stmt) -> Optional[StructureList]:
                         key, (Located(arg.value, arg.lineno, arg.col_offset + 1),), node.lineno, end, "append"
                     )
                 return StructureList(key, (), node.lineno, end, "other")
-            names = _strings(arg)
+            names = strings_of(arg)
             return StructureList(key, names or (), node.lineno, end, "extend" if names is not None else "other")
     return None
 
@@ -295,6 +301,7 @@ def read_init(path: str, text: str) -> InitFacts:
     type_checking_guards: List[GuardBlock] = []
     type_checking_line: Optional[int] = None
     structure_line: Optional[int] = None
+    structure_call = False
     for node in tree.body:
         guard = guard_of(node)
         if guard is not None:
@@ -304,11 +311,8 @@ def read_init(path: str, text: str) -> InitFacts:
             end = node.end_lineno or node.lineno
             structure_guards.append(GuardBlock(guard, node.lineno, end, statements, (), unread))
             continue
-        if (
-            isinstance(node, (ast.Assign, ast.AnnAssign))
-            and isinstance(node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name)
-            and (node.targets[0] if isinstance(node, ast.Assign) else node.target).id == STRUCTURE_NAME  # type: ignore[union-attr]
-        ):
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(target, ast.Name) and target.id == STRUCTURE_NAME:
             structure_line = node.lineno
         if (
             isinstance(node, ast.Assign)
@@ -319,7 +323,7 @@ def read_init(path: str, text: str) -> InitFacts:
         ):
             for key, value in zip(node.value.keys, node.value.values):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    names = _strings(value)
+                    names = strings_of(value)
                     base_structure.append(
                         StructureList(key.value, names or (), key.lineno, value.end_lineno or key.lineno, "dict")
                     )
@@ -330,6 +334,11 @@ def read_init(path: str, text: str) -> InitFacts:
             continue
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
             type_checking_line = node.lineno
+            structure_call = structure_call or any(
+                isinstance(call, ast.Call) and _dotted_tail(call.func) == STRUCTURE_CALL
+                for inner in node.orelse
+                for call in ast.walk(inner)
+            )
             for inner in node.body:
                 inner_guard = guard_of(inner)
                 if inner_guard is not None:
@@ -348,52 +357,12 @@ def read_init(path: str, text: str) -> InitFacts:
         type_checking_guards=tuple(type_checking_guards),
         type_checking_line=type_checking_line,
         structure_line=structure_line,
+        computed=structure_call,
     )
 
 
 def _is_star(node: ast.ImportFrom) -> bool:
     return any(alias.name == "*" for alias in node.names)
-
-
-# --------------------------------------------------------------------------- auto mappings
-
-
-def read_auto(path: str, text: str, suffix: str = "_MAPPING_NAMES") -> AutoFacts:
-    tree = parse_python(path, text)
-    mappings: Dict[str, MappingFacts] = {}
-    for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
-            continue
-        name = node.targets[0].id
-        if not name.endswith(suffix):
-            continue
-        value = node.value
-        if not (isinstance(value, ast.Call) and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
-            continue
-        entries = []
-        for elt in value.args[0].elts:
-            entry = _mapping_entry(elt)
-            if entry is None:
-                raise TfiError(f'{name}: an entry that is not a ("model_type", "Class") pair', path, elt.lineno)
-            entries.append(entry)
-        mappings[name] = MappingFacts(name, node.lineno, node.end_lineno or node.lineno, tuple(entries))
-    return AutoFacts(path=path, mappings=mappings)
-
-
-def _mapping_entry(node: ast.expr) -> Optional[MappingEntry]:
-    if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
-        return None
-    key, value = node.elts
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return None
-    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        values: Tuple[str, ...] = (value.value,)
-    else:
-        names = _strings(value)
-        if names is None:
-            return None
-        values = tuple(n.name for n in names)
-    return MappingEntry(key.value, values, node.lineno, node.end_lineno or node.lineno, node.col_offset + 1)
 
 
 # --------------------------------------------------------------------------- dummies, configs

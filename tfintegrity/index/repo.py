@@ -23,7 +23,7 @@ from tfintegrity.facts import (
     ModuleFacts,
     TextListFacts,
 )
-from tfintegrity.index import doc_readers, readers
+from tfintegrity.index import auto_readers, doc_readers, readers
 
 T = TypeVar("T")
 
@@ -171,7 +171,7 @@ class RepoIndex:
         return self._facts_of("init", rel, readers.read_init)
 
     def auto(self, rel: str) -> Optional[AutoFacts]:
-        return self._facts_of("auto", rel, readers.read_auto)
+        return self._facts_of("auto", rel, auto_readers.read_auto)
 
     def dummies(self, rel: str) -> Optional[DummyFacts]:
         return self._facts_of("dummies", rel, readers.read_dummies)
