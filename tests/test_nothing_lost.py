@@ -9,7 +9,6 @@ files independently of tfintegrity's readers) and runs the release's own consist
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 

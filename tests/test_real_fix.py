@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Tuple
 
 import pytest
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from checks import check, doc_page, edit, line_of, make_tree, rows
 
