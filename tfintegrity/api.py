@@ -64,13 +64,15 @@ def open_session(options: Options) -> Session:
 # --------------------------------------------------------------------------- checking
 
 
-def collect(session: Session, index: RepoIndex, only_models: Optional[Set[str]]) -> List[Finding]:
+def collect(
+    session: Session, index: RepoIndex, only_models: Optional[Set[str]], notes: Optional[List[str]] = None
+) -> List[Finding]:
     found: List[Finding] = []
     catalogs: Dict[str, Catalog] = {}
     for rule in session.rules:
         backend = session.ruleset.backends[rule.backend]
         catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
-        ctx = Context(index, backend, catalog, only_models)
+        ctx = Context(index, backend, catalog, only_models, notes)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):
             if not in_scope(item, only_models):
                 continue
@@ -158,10 +160,11 @@ def evaluate(
     Writes nothing: ``run`` hands the changes to the writer.
     """
     only = scope_models(session, index, options)
-    initial = collect(session, index, only)
+    notes: List[str] = []
+    initial = collect(session, index, only, notes)
     baseline = load_baseline(session) if options.use_baseline else None
     if not (options.fix or options.diff):
-        result = CheckResult(findings=tuple(initial), files_checked=len(index.files_read()))
+        result = CheckResult(findings=tuple(initial), files_checked=len(index.files_read()), notes=tuple(notes))
         return apply_baseline(result, baseline), {}
     from tfintegrity.fixes.loop import fix_loop
 
@@ -185,6 +188,7 @@ def evaluate(
         diff=render_diff(changes) if changes else "",
         converged=outcome.converged,
         files_checked=len(index.files_read()),
+        notes=tuple(notes),
     )
     return apply_baseline(result, baseline), changes
 

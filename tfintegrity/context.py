@@ -17,6 +17,12 @@ class Context:
     backend: Backend
     catalog: Catalog
     only_models: Optional[Set[str]] = None  # restrict findings to these model folders
+    notes: Optional[List[str]] = None  # where ``note`` collects what a rule has nothing to check in
+
+    def note(self, text: str) -> None:
+        """Say once that a place has nothing to check in this tree (not a finding: nothing is missing)."""
+        if self.notes is not None and text not in self.notes:
+            self.notes.append(text)
 
     @property
     def package(self) -> str:

@@ -59,3 +59,5 @@ class CheckResult:
     baseline_gone: Tuple[Tuple[str, str, str, str], ...] = ()  # baseline keys that no longer occur
     converged: bool = True
     files_checked: int = 0
+    # What a rule could not check and why it is not a finding (a tree without docs/, say): one line each.
+    notes: Tuple[str, ...] = ()

@@ -40,7 +40,15 @@ def test_shape_and_order(options):
         "baselined": 0,
         "baseline_gone": [],
         "converged": True,
+        "notes": [],
     }
+
+
+def test_notes_are_listed(options):
+    from dataclasses import replace
+
+    data = json.loads(render(replace(sample_result(), notes=("no docs/ folder: TFI008 has nothing to check",)), options))
+    assert data["summary"]["notes"] == ["no docs/ folder: TFI008 has nothing to check"]
 
 
 def test_fix_summary():

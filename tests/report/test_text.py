@@ -174,3 +174,9 @@ def test_options_are_frozen():
     assert (opts.color, opts.statistics, opts.show_fixes, opts.tool_version, opts.fix_mode, opts.diff_mode) == (
         False, False, True, "", False, False,
     )
+
+
+def test_notes_come_before_the_summary():
+    out = render(CheckResult(findings=(), notes=("no docs/ folder in this tree: TFI008 has nothing to check",)),
+                 ReportOptions(rules=RULES))
+    assert out == "note: no docs/ folder in this tree: TFI008 has nothing to check\nAll checks passed!\n"

@@ -331,13 +331,25 @@ def _blank() -> cst.EmptyLine:
     return cst.EmptyLine(indent=False)
 
 
-def _guard_block(guard: str) -> cst.Try:
+def _guard_block(guard: str, legacy: bool) -> Union[cst.Try, cst.If]:
+    """A new, empty guarded block: ``try: if not g(): raise ... else:``, or ``if g():`` where the file's
+    blocks use that older form."""
     names = _guard_tuple(guard)
+    if legacy:
+        node = _parse(f"if {' and '.join(f'{n}()' for n in names)}:\n    pass\n")
+        assert isinstance(node, cst.If)
+        return node.with_changes(leading_lines=(_blank(),))
     test = f"{names[0]}()" if len(names) == 1 else "(" + " and ".join(f"{n}()" for n in names) + ")"
     text = f"try:\n    if not {test}:\n        raise {ODNA}()\nexcept {ODNA}:\n    pass\nelse:\n    pass\n"
     node = _parse(text)
     assert isinstance(node, cst.Try)
     return node.with_changes(leading_lines=(_blank(),))
+
+
+def _body_of(node: Union[cst.Try, cst.If]) -> cst.IndentedBlock:
+    suite = _guarded_body(node)
+    assert isinstance(suite, cst.IndentedBlock)
+    return suite
 
 
 def _has_inner_comment(module: cst.Module, stmt: cst.SimpleStatementLine) -> bool:
@@ -568,12 +580,14 @@ class _InitEditor:
             guards = [(i, g) for i, g in guards if g is not None]
             if any(g == wanted for _, g in guards):
                 continue
-            node = _guard_block(edit.guard)
-            assert node.orelse is not None and isinstance(node.orelse.body, cst.IndentedBlock)
-            self.placeholders.append(node.orelse.body.body[0])
-            self.new_blocks.append(Block(type_checking, edit.guard))
             after = [i for i, g in guards if len(g) == 1 and g[0] in edit.after]
             before = [i for i, g in guards if len(g) == 1 and g[0] in edit.before]
+            # The new block takes the form of the block it goes next to (the file's own form).
+            beside = (after[-1:] or before[:1] or [i for i, _ in guards[-1:]] or [None])[0]
+            legacy = beside is not None and isinstance(half[beside], cst.If)
+            node = _guard_block(edit.guard, legacy)
+            self.placeholders.append(_body_of(node).body[0])
+            self.new_blocks.append(Block(type_checking, edit.guard))
             if after:
                 position = after[-1] + 1
             elif before:
@@ -598,9 +612,13 @@ class _InitEditor:
         return position
 
     def _ensure_utils_names(self, wanted: Sequence[str]) -> None:
+        """Add ``wanted`` to the import that brings the file's other availability functions (``...utils``
+        from 4.17 on, ``...file_utils`` before)."""
         for index, stmt in enumerate(self.top):
             found = _import(stmt)
-            if found is None or found.module != "utils" or not found.names:
+            if found is None or not found.names:
+                continue
+            if not any(n.startswith("is_") and n.endswith("_available") or n == "_LazyModule" for n in found.names):
                 continue
             if not found.plain:
                 raise ValueError("the `from ...utils import` statement uses aliases: edit it by hand")
@@ -609,10 +627,10 @@ class _InitEditor:
                 if name not in names:
                     names = _insert_name(names, name)
             if names != found.names:
-                text = render_import("utils", found.level, names, "", found.magic)
+                text = render_import(found.module, found.level, names, "", found.magic)
                 self._replace(self.top, index, text, "the `from ...utils import` statement")
             return
-        raise ValueError("no `from ...utils import ...` statement to add the guard function to")
+        raise ValueError("no import of the availability functions (`from ...utils import ...`) to add the guard to")
 
     # -- result
 
@@ -626,11 +644,14 @@ class _InitEditor:
                 if body is not None and len(body.body) == 1 and self._is_placeholder(body.body[0]):
                     del half[index]
         imported: List[str] = []
+        needs_odna = False
         for block in self.new_blocks:
-            if self._try_index(block) is not None:
+            index = self._try_index(block)
+            if index is not None:
                 imported.extend(n for n in _guard_tuple(block.guard or "") if n not in imported)
+                needs_odna = needs_odna or isinstance(self.half(block.type_checking)[index], cst.Try)
         if imported:
-            self._ensure_utils_names(imported + [ODNA])
+            self._ensure_utils_names(imported + ([ODNA] if needs_odna else []))
         top = list(self.top)
         if self.tc_node is not None:
             index = next(i for i, n in enumerate(top) if n is self.tc_node)

@@ -113,6 +113,7 @@ def summary_lines(result: CheckResult, options: ReportOptions) -> List[str]:
             )
     elif not result.converged:
         lines.append("warning: the fix loop did not converge.")
+    lines.extend(f"note: {one_line(note)}" for note in result.notes)
     if options.diff_mode and not options.fix_mode:
         return lines + _baseline_lines(result)
     total = len(result.findings)

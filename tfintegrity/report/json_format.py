@@ -42,6 +42,7 @@ def document(result: CheckResult, options: ReportOptions) -> Dict[str, Any]:
         "baselined": result.baselined,
         "baseline_gone": [_gone_object(key) for key in sorted(result.baseline_gone)],
         "converged": result.converged,
+        "notes": list(result.notes),
     }
     if options.diff_mode:
         summary["diff"] = result.diff
