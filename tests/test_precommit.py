@@ -124,7 +124,8 @@ def test_manifest_is_valid() -> None:
         assert hook["pass_filenames"] is True and hook["require_serial"] is True
         pattern = re.compile(hook["files"])
         for path in (BERT_TF, "src/transformers/__init__.py", "docs/source/en/model_doc/bert.md",
-                     "docs/source/en/model_doc/bert.mdx", "utils/documentation_tests.txt"):
+                     "docs/source/en/model_doc/bert.mdx", "docs/source/model_doc/bert.mdx",
+                     "docs/source/model_doc/bert.rst", "utils/documentation_tests.txt", "utils/not_doctested.txt"):
             assert pattern.search(path), path
         for path in ("setup.py", "tests/models/bert/test_modeling_tf_bert.py", "docs/source/en/index.md",
                      "utils/documentation_tests.txt.bak", "src/transformers/models/bert/README.md"):

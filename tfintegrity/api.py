@@ -113,11 +113,14 @@ def scope_models(session: Session, index: RepoIndex, options: Options) -> Option
             value = rule.params.get(key)
             if isinstance(value, str):
                 shared.add(value.format(package=session.config.package))
+        for layout in rule.params.get("lists", ()):
+            if isinstance(layout, dict) and isinstance(layout.get("path"), str):
+                shared.add(layout["path"].format(package=session.config.package))
     if any(path in shared for path in paths):
         return None
     wanted = catalogs[0].models_for_paths(paths) if catalogs else set()
     for path in paths:
-        if path.startswith("docs/") and path.endswith((".md", ".mdx")):
+        if path.startswith("docs/") and path.endswith((".md", ".mdx", ".rst")):
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             for catalog in catalogs:
                 for model in catalog.models().values():

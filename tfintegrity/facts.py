@@ -189,6 +189,8 @@ class AutodocEntry:
     autodoc_line: int
     members: Tuple[str, ...]
     end_line: int  # last non-blank line of the section
+    # The section documents every public member without naming them (reStructuredText's bare ``:members:``).
+    all_members: bool = False
 
 
 @dataclass(frozen=True)

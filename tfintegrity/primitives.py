@@ -9,6 +9,7 @@ from tfintegrity.checks.doc_page import Autodoc
 from tfintegrity.checks.dummies import DummyObjects
 from tfintegrity.checks.inits import ImportSource, InitImports, InitStructure
 from tfintegrity.checks.listed_path import ListedPath
+from tfintegrity.checks.module_all import ModuleAll
 from tfintegrity.context import Primitive
 
 PRIMITIVES: Dict[str, Primitive] = {
@@ -19,4 +20,5 @@ PRIMITIVES: Dict[str, Primitive] = {
     "dummy_objects": DummyObjects(),
     "listed_path": ListedPath(),
     "autodoc": Autodoc(),
+    "module_all": ModuleAll(),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checks import DOCTESTS, check, edit, make_tree, read, rows, tf_modeling
+from tfintegrity import api
 
 BERT_TF = tf_modeling("bert")
 TINY_TF = tf_modeling("tiny")
@@ -55,3 +56,39 @@ def test_pytorch_only_model_needs_no_line(tmp_path):
     root = make_tree(tmp_path)
     assert "models/llama/modeling_" not in read(root, DOCTESTS)
     assert rows(root, select=("TFI007",)) == []
+
+
+def test_a_list_in_no_order_has_no_order_finding(tmp_path):
+    """A list whose lines follow no order (as 4.20-4.28's) is no evidence of one: nothing is out of order."""
+    root = make_tree(tmp_path)
+    lines = read(root, DOCTESTS).splitlines()
+    (root / DOCTESTS).write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    assert rows(root, select=("TFI007",)) == []
+
+
+def test_no_doctest_list_is_a_note_not_a_finding(tmp_path):
+    root = make_tree(tmp_path)
+    (root / DOCTESTS).unlink()
+    result, _ = api.run(api.Options(root=root, select=("TFI007",), use_baseline=False))
+    assert result.findings == ()
+    assert result.notes == (
+        "TFI007: this tree has no utils/not_doctested.txt or utils/documentation_tests.txt; nothing to check",
+    )
+
+
+def test_a_list_of_no_tf_file_requires_none(tmp_path):
+    """4.10/4.16: the list holds only PyTorch files; the tree does not doctest TF files through it."""
+    root = make_tree(tmp_path)
+    kept = [line for line in read(root, DOCTESTS).splitlines() if "modeling_tf_" not in line]
+    (root / DOCTESTS).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result, _ = api.run(api.Options(root=root, select=("TFI007",), use_baseline=False))
+    assert result.findings == () and len(result.notes) == 1 and "lists no tf modeling file" in result.notes[0]
+
+
+def test_an_opt_out_list_requires_nothing_and_must_name_real_files(tmp_path):
+    """4.32: utils/not_doctested.txt takes files out of the doctest job; it wins over documentation_tests.txt."""
+    root = make_tree(tmp_path)
+    gone = "src/transformers/models/bert/modeling_tf_gone.py"
+    (root / "utils/not_doctested.txt").write_text(f"{BERT_TF}\n{gone}\n", encoding="utf-8")
+    edit(root, DOCTESTS, BERT_TF + "\n", "")  # no longer read: not a finding
+    assert rows(root, select=("TFI007",)) == [("TFI007", "stale", gone, "utils/not_doctested.txt", 2)]

@@ -1,31 +1,72 @@
-"""Doc pages: a ``## X`` / ``[[autodoc]] X`` / ``    - call`` section for each documented public class."""
+"""Doc pages: an autodoc section (``## X`` / ``[[autodoc]] X`` / ``    - call``, or its reStructuredText
+form) for each documented public class.
+
+Where the pages are is data: the rule lists candidate folders (the first the tree has wins) and page
+suffixes; the page's suffix picks the reader (``index.doc_readers``) and the renderer (``fixes.doc_page``).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import AutodocEntry, DocPageFacts
 from tfintegrity.findings import Finding
+from tfintegrity.index import doc_readers
 from tfintegrity.index.catalog import Model, PublicClass
 from tfintegrity.ruleset import Rule
+
+# What a section's directive and a member line are called in each shape, for messages.
+DIRECTIVE = {doc_readers.MARKDOWN: "[[autodoc]]", doc_readers.RST: ".. autoclass::"}
+MEMBER_LINE = {doc_readers.MARKDOWN: "    - {member}", doc_readers.RST: ":members: {member}"}
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where a tree keeps its model doc pages: the folder, and the suffixes pages are looked for with."""
+
+    doc_dir: str
+    suffixes: Tuple[str, ...]  # lookup order; the first is what the folder's pages are written as
+    present: bool = True  # False: none of the rule's folders exists (a source distribution without docs)
+
+    def new_page(self, stem: str) -> str:
+        return f"{self.doc_dir}/{stem}{self.suffixes[0]}"
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
 class Autodoc:
     name = "autodoc"
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        problem = require_params(
-            params,
-            {
-                "doc_dir": str,
-                "exclude_pattern": str,
-                "stale_pattern": str,
-                "before_pattern": str,
-                "counterpart_member": str,
-            },
-        )
+        spec: Dict[str, type] = {
+            "doc_dirs": list,
+            "doc_dir": str,  # one folder: the same as ``doc_dirs = [doc_dir]``
+            "doc_suffixes": list,
+            "exclude_pattern": str,
+            "stale_pattern": str,
+            "before_pattern": str,
+            "counterpart_member": str,
+        }
+        problem = require_params(params, spec, optional=("doc_dirs", "doc_dir", "doc_suffixes"))
+        if problem is None and ("doc_dirs" in params) == ("doc_dir" in params):
+            problem = "give the page folders as exactly one of 'doc_dirs' (a list) or 'doc_dir'"
+        if problem is None and "doc_dirs" in params and not _strings(params["doc_dirs"]):
+            problem = "parameter 'doc_dirs' must be a non-empty list of folder names"
+        if problem is None and "doc_suffixes" in params:
+            suffixes = params["doc_suffixes"]
+            if not _strings(suffixes):
+                problem = "parameter 'doc_suffixes' must be a non-empty list of suffixes such as '.md'"
+            else:
+                unknown = [s for s in suffixes if s not in doc_readers.SHAPES]
+                if unknown:
+                    problem = (
+                        f"doc_suffixes: no reader for {unknown[0]!r} (known: {', '.join(doc_readers.SHAPES)})"
+                    )
         for key in ("exclude_pattern", "stale_pattern", "before_pattern"):
             if problem is None:
                 try:
@@ -34,127 +75,217 @@ class Autodoc:
                     problem = f"{key} is not a regular expression: {exc}"
         return problem
 
+    # ------------------------------------------------------------------ where the pages are
+
+    def layout(self, ctx: Context, rule: Rule) -> PageLayout:
+        """The first of the rule's folders the tree has, with the suffix its pages are written with first."""
+        dirs: Sequence[str] = rule.params.get("doc_dirs") or [rule.params["doc_dir"]]
+        suffixes: Sequence[str] = rule.params.get("doc_suffixes") or list(doc_readers.SHAPES)
+        for doc_dir in (ctx.path(d) for d in dirs):
+            if not ctx.index.is_dir(doc_dir):
+                continue
+            names = ctx.index.listdir(doc_dir)
+            written = next((s for s in suffixes if any(n.endswith(s) for n in names)), suffixes[0])
+            return PageLayout(doc_dir, (written, *(s for s in suffixes if s != written)))
+        return PageLayout(ctx.path(dirs[0]), tuple(suffixes), present=False)
+
+    def page_of(
+        self, ctx: Context, rule: Rule, model: Model, layout: Optional[PageLayout] = None,
+        owners: Optional[Dict[str, List[str]]] = None,
+    ) -> Tuple[str, bool]:
+        """The model's page and whether it exists: named after a model_type or the folder, else the page
+        that documents the model's configuration (``gpt.rst`` for openai-gpt, ``transformerxl.rst``)."""
+        layout = layout or self.layout(ctx, rule)
+        base = model.folder.rsplit("/", 1)[-1]
+        stems = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
+        for stem in stems:
+            for suffix in layout.suffixes:
+                rel = f"{layout.doc_dir}/{stem}{suffix}"
+                if ctx.index.exists(rel):
+                    return rel, True
+        owned = self._page_documenting(model, ctx.backend.class_prefix, self.owners(ctx, layout) if owners is None else owners)
+        if owned is not None:
+            return owned, True
+        return layout.new_page(model.model_types[0][0] if model.model_types else base.replace("_", "-")), False
+
+    def owners(self, ctx: Context, layout: PageLayout) -> Dict[str, List[str]]:
+        """Documented name -> the pages of the folder that document it."""
+        out: Dict[str, List[str]] = {}
+        for page in ctx.index.listdir(layout.doc_dir):
+            if not page.endswith(layout.suffixes):
+                continue
+            facts = ctx.index.doc_page(f"{layout.doc_dir}/{page}")
+            for entry in facts.entries if facts else ():
+                out.setdefault(entry.name, []).append(f"{layout.doc_dir}/{page}")
+        return out
+
+    @staticmethod
+    def _page_documenting(model: Model, prefix: str, owners: Mapping[str, List[str]]) -> Optional[str]:
+        """The page documenting the model's configuration class, else most of its classes or their counterparts."""
+        configs = [c for _, c in model.model_types]
+        names = [c.name for c in model.classes] + [c.name[len(prefix) :] for c in model.classes if c.name.startswith(prefix)]
+        score: Dict[str, Tuple[int, int]] = {}
+        for name in configs + names:
+            for page in owners.get(name, ()):
+                has_config, count = score.get(page, (0, 0))
+                score[page] = (has_config or int(name in configs), count + 1)
+        if not score:
+            return None
+        return max(sorted(score), key=lambda p: score[p])
+
+    # ------------------------------------------------------------------ the check
+
     def documented(self, rule: Rule, model: Model) -> List[PublicClass]:
         excluded = re.compile(rule.params["exclude_pattern"])
         return [c for c in model.classes if not excluded.search(c.name)]
 
-    def page_of(self, ctx: Context, rule: Rule, model: Model) -> Tuple[str, bool]:
-        return ctx.catalog.doc_page(model, ctx.path(rule.params["doc_dir"]))
-
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out: List[Finding] = []
-        member = ctx.backend.doc_member
-        for model in ctx.models():
-            classes = self.documented(rule, model)
-            if not classes:
-                continue
-            page, exists = self.page_of(ctx, rule, model)
-            place = f"{page}:{rule.slug}"
+        layout = self.layout(ctx, rule)
+        wanted = [(m, self.documented(rule, m)) for m in ctx.models()]
+        wanted = [(m, classes) for m, classes in wanted if classes]
+        if not layout.present:
+            if wanted:
+                out.append(self._no_pages(rule, layout, wanted))
+            return out
+        owners: Optional[Dict[str, List[str]]] = None
+        for model, classes in wanted:
+            if owners is None and not self._named_page_exists(ctx, model, layout):
+                owners = self.owners(ctx, layout)
+            page, exists = self.page_of(ctx, rule, model, layout, owners or {})
             if not exists:
-                for cls in classes:
-                    out.append(
-                        finding(
-                            rule,
-                            "missing",
-                            cls.name,
-                            model.folder,
-                            cls.path,
-                            cls.line,
-                            cls.col,
-                            f"{cls.name} has no doc page: {page} does not exist; create it, then run --fix",
-                            fixable=False,
-                            place=place,
-                        )
-                    )
+                out.extend(self._no_page(rule, model, classes, page))
                 continue
             facts = ctx.index.doc_page(page)
             assert facts is not None
-            by_name: Dict[str, AutodocEntry] = {e.name: e for e in facts.entries}
-            anchor = self.insert_line(facts, ctx.backend.class_prefix)
-            for cls in classes:
-                entry = by_name.get(cls.name)
-                if entry is None:
-                    out.append(
-                        finding(
-                            rule,
-                            "missing",
-                            cls.name,
-                            model.folder,
-                            page,
-                            anchor,
-                            1,
-                            f"{cls.name} has no [[autodoc]] section in {page}",
-                            place=place,
-                        )
-                    )
-                elif member not in entry.members and entry.members:
-                    out.append(
-                        finding(
-                            rule,
-                            "missing",
-                            f"{cls.name}.{member}",
-                            model.folder,
-                            page,
-                            entry.autodoc_line,
-                            1,
-                            f"[[autodoc]] {cls.name} does not list `- {member}`",
-                            place=place,
-                        )
-                    )
-                elif not entry.members:
-                    out.append(
-                        finding(
-                            rule,
-                            "missing",
-                            f"{cls.name}.{member}",
-                            model.folder,
-                            page,
-                            entry.autodoc_line,
-                            1,
-                            f"[[autodoc]] {cls.name} has no member list; add `    - {member}`",
-                            place=place,
-                        )
-                    )
-            seen = set()
-            for entry in facts.entries:
-                if entry.name in seen:
-                    out.append(
-                        finding(
-                            rule,
-                            "duplicate",
-                            entry.name,
-                            model.folder,
-                            page,
-                            entry.line,
-                            1,
-                            f"[[autodoc]] {entry.name} is documented twice in {page}",
-                            fixable=False,
-                            place=place,
-                        )
-                    )
-                seen.add(entry.name)
-            stale = re.compile(rule.params["stale_pattern"])
-            for entry in facts.entries:
-                if (
-                    stale.match(entry.name)
-                    and not self._exists(ctx, entry.name)
-                    and ctx.catalog.is_stale(entry.name, model.folder)
-                    and not self._in_module(ctx, entry.written)
-                ):
-                    out.append(
-                        finding(
-                            rule,
-                            "stale",
-                            entry.name,
-                            model.folder,
-                            page,
-                            entry.line,
-                            1,
-                            f"[[autodoc]] {entry.written} documents a class that no longer exists",
-                            place=place,
-                        )
-                    )
+            out.extend(self._sections(ctx, rule, model, classes, facts))
+            out.extend(self._duplicates(rule, model, facts))
+            out.extend(self._stale(ctx, rule, model, facts))
         return out
+
+    def _named_page_exists(self, ctx: Context, model: Model, layout: PageLayout) -> bool:
+        base = model.folder.rsplit("/", 1)[-1]
+        stems = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
+        return any(ctx.index.exists(f"{layout.doc_dir}/{s}{x}") for s in stems for x in layout.suffixes)
+
+    @staticmethod
+    def _no_pages(rule: Rule, layout: PageLayout, wanted: Sequence[Tuple[Model, List[PublicClass]]]) -> Finding:
+        """One line for the whole tree: nothing to check (never one per class)."""
+        dirs = rule.params.get("doc_dirs") or [rule.params["doc_dir"]]
+        classes = sum(len(c) for _, c in wanted)
+        return finding(
+            rule,
+            "missing",
+            layout.doc_dir,
+            "",
+            layout.doc_dir,
+            1,
+            1,
+            f"no doc pages to check: the tree has none of {', '.join(dirs)} (a source distribution?); "
+            f"the doc sections of {classes} classes of {len(wanted)} models are not checked",
+            fixable=False,
+            place=f"{layout.doc_dir}:{rule.slug}",
+        )
+
+    @staticmethod
+    def _no_page(rule: Rule, model: Model, classes: Sequence[PublicClass], page: str) -> List[Finding]:
+        return [
+            finding(
+                rule,
+                "missing",
+                cls.name,
+                model.folder,
+                cls.path,
+                cls.line,
+                cls.col,
+                f"{cls.name} has no doc page: {page} does not exist; create it, then run --fix",
+                fixable=False,
+                place=f"{page}:{rule.slug}",
+            )
+            for cls in classes
+        ]
+
+    def _sections(
+        self, ctx: Context, rule: Rule, model: Model, classes: Sequence[PublicClass], facts: DocPageFacts
+    ) -> List[Finding]:
+        out: List[Finding] = []
+        page = facts.path
+        place = f"{page}:{rule.slug}"
+        member = ctx.backend.doc_member
+        prefix = ctx.backend.class_prefix
+        shape = doc_readers.shape_of(page)
+        directive = DIRECTIVE[shape]
+        by_name: Dict[str, AutodocEntry] = {e.name: e for e in facts.entries}
+        anchor = self.insert_line(facts, prefix)
+        for cls in classes:
+            entry = by_name.get(cls.name)
+            at = entry.autodoc_line if entry is not None else anchor
+            message: Optional[str] = None
+            symbol = f"{cls.name}.{member}"
+            fixable = True
+            if entry is None:
+                symbol, message = cls.name, f"{cls.name} has no {directive} section in {page}"
+            elif entry.all_members or member in entry.members:
+                continue
+            elif not cls.name.startswith(prefix) and rule.params["counterpart_member"] in entry.members:
+                # A class named without the backend's prefix: the section of that name is its counterpart's.
+                symbol, fixable = cls.name, False
+                message = (
+                    f"{cls.name} has no section of its own: {directive} {entry.written} in {page} documents the "
+                    f"class of the same name (`{rule.params['counterpart_member']}`); the {ctx.backend.name} class "
+                    f"needs its {prefix} name"
+                )
+            elif entry.members:
+                message = f"{directive} {cls.name} does not list `{member}`"
+            else:
+                message = f"{directive} {cls.name} has no member list; add `{MEMBER_LINE[shape].format(member=member)}`"
+            out.append(finding(rule, "missing", symbol, model.folder, page, at, 1, message, fixable=fixable, place=place))
+        return out
+
+    @staticmethod
+    def _duplicates(rule: Rule, model: Model, facts: DocPageFacts) -> List[Finding]:
+        out: List[Finding] = []
+        seen = set()
+        for entry in facts.entries:
+            if entry.name in seen:
+                out.append(
+                    finding(
+                        rule,
+                        "duplicate",
+                        entry.name,
+                        model.folder,
+                        facts.path,
+                        entry.line,
+                        1,
+                        f"{DIRECTIVE[doc_readers.shape_of(facts.path)]} {entry.written} is documented twice in {facts.path}",
+                        fixable=False,
+                        place=f"{facts.path}:{rule.slug}",
+                    )
+                )
+            seen.add(entry.name)
+        return out
+
+    def _stale(self, ctx: Context, rule: Rule, model: Model, facts: DocPageFacts) -> List[Finding]:
+        stale = re.compile(rule.params["stale_pattern"])
+        directive = DIRECTIVE[doc_readers.shape_of(facts.path)]
+        return [
+            finding(
+                rule,
+                "stale",
+                entry.name,
+                model.folder,
+                facts.path,
+                entry.line,
+                1,
+                f"{directive} {entry.written} documents a class that no longer exists",
+                place=f"{facts.path}:{rule.slug}",
+            )
+            for entry in facts.entries
+            if stale.match(entry.name)
+            and not self._exists(ctx, entry.name)
+            and ctx.catalog.is_stale(entry.name, model.folder)
+            and not self._in_module(ctx, entry.written)
+        ]
 
     def _exists(self, ctx: Context, name: str) -> bool:
         """Defined by a backend modeling file, or exported by the top-level init from a module that

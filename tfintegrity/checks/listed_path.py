@@ -1,9 +1,11 @@
-"""A text file that lists repository paths, one per line (``utils/documentation_tests.txt``)."""
+"""A text file that lists repository paths, one per line (``utils/documentation_tests.txt``,
+``utils/not_doctested.txt``): which file the tree has and what being listed means are the rule's data."""
 
 from __future__ import annotations
 
 import bisect
 import fnmatch
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from tfintegrity.context import Context, finding, require_params
@@ -29,11 +31,60 @@ def sorted_position(lines: Sequence[str], new: str) -> int:
     return one_sided if one_sided is not None else filled[-1] + 1
 
 
+@dataclass(frozen=True)
+class ListLayout:
+    """One form of the list: where it is, and what being listed means.
+
+    ``listed``: a file is in the job when it is listed, so every backend modeling file with a public class
+    must be; ``excluded``: a file is in the job unless it is listed (``utils/not_doctested.txt`` from 4.32
+    on), so nothing is required and listed paths must exist.
+    """
+
+    path: str
+    mode: str
+
+
+MODES = ("listed", "excluded")
+
+
+def _layouts(rule: Rule) -> List[ListLayout]:
+    given = rule.params.get("lists") or [{"path": rule.target, "mode": "listed"}]
+    return [ListLayout(item["path"], item["mode"]) for item in given]
+
+
+def kept_sorted(lines: Sequence[str], share: float) -> bool:
+    """Whether the list keeps an order: all but one line, or all but ``1 - share`` of them, lie on its
+    longest sorted run (in file order, not necessarily adjacent). A list sorted but for a line or two is;
+    a list whose sections follow no order (4.28's) is not, and then no line is out of order."""
+    tails: List[str] = []
+    for line in lines:
+        at = bisect.bisect_right(tails, line)
+        if at == len(tails):
+            tails.append(line)
+        else:
+            tails[at] = line
+    return len(lines) - len(tails) <= max(1, int((1 - share) * len(lines)))
+
+
 class ListedPath:
     name = "listed_path"
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        return require_params(params, {"entry": str})
+        problem = require_params(
+            params, {"entry": str, "lists": list, "sorted_share": float}, ("lists", "sorted_share")
+        )
+        if problem is None:
+            for item in params.get("lists", []):
+                if not (isinstance(item, dict) and isinstance(item.get("path"), str) and item.get("mode") in MODES):
+                    return f"each of lists must have a path and a mode ({', '.join(MODES)})"
+        return problem
+
+    def layout(self, ctx: Context, rule: Rule) -> Optional[ListLayout]:
+        """The first of the rule's list layouts the tree has."""
+        for layout in _layouts(rule):
+            if ctx.index.exists(ctx.path(layout.path)):
+                return layout
+        return None
 
     def wanted(self, ctx: Context, rule: Rule) -> Dict[str, str]:
         """Line -> model folder for every backend modeling file with at least one public class."""
@@ -46,30 +97,41 @@ class ListedPath:
         return out
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
-        path = ctx.path(rule.target)
+        layout = self.layout(ctx, rule)
+        if layout is None:
+            where = " or ".join(ctx.path(item.path) for item in _layouts(rule))
+            ctx.note(f"{rule.code}: this tree has no {where}; nothing to check")
+            return []
+        path = ctx.path(layout.path)
         facts = ctx.index.text_list(path)
         lines = list(facts.lines) if facts else []
         place = f"{path}:{rule.slug}"
+        pattern = rule.params["entry"].format(path=f"{ctx.package}/models/*/{ctx.backend.modeling_glob}")
         out: List[Finding] = []
         present = set(lines)
         ordered = sorted(lines)
-        for line_text, folder in sorted(self.wanted(ctx, rule).items()):
-            if line_text not in present:
-                at = bisect.bisect_left(ordered, line_text) + 1
-                out.append(
-                    finding(
-                        rule,
-                        "missing",
-                        line_text,
-                        folder,
-                        path,
-                        min(at, max(len(lines), 1)),
-                        1,
-                        f"{line_text} is not listed in {path}",
-                        place=place,
+        if layout.mode == "listed" and not any(fnmatch.fnmatchcase(line, pattern) for line in lines):
+            ctx.note(
+                f"{rule.code}: {path} lists no {ctx.backend.name} modeling file (this tree does not run them "
+                "through it); nothing to check"
+            )
+        elif layout.mode == "listed":
+            for line_text, folder in sorted(self.wanted(ctx, rule).items()):
+                if line_text not in present:
+                    at = bisect.bisect_left(ordered, line_text) + 1
+                    out.append(
+                        finding(
+                            rule,
+                            "missing",
+                            line_text,
+                            folder,
+                            path,
+                            min(at, max(len(lines), 1)),
+                            1,
+                            f"{line_text} is not listed in {path}",
+                            place=place,
+                        )
                     )
-                )
-        pattern = rule.params["entry"].format(path=f"{ctx.package}/models/*/{ctx.backend.modeling_glob}")
         for number, line_text in enumerate(lines, 1):
             if fnmatch.fnmatchcase(line_text, pattern) and not ctx.index.exists(line_text):
                 out.append(
@@ -102,12 +164,15 @@ class ListedPath:
                     )
                 )
             seen.add(line_text)
-        if lines != ordered and ctx.only_models is None:
+        if lines != ordered and kept_sorted(lines, rule.params.get("sorted_share", 0.98)):
             out.append(finding(rule, "order", path, "", path, 1, 1, f"{path} is not sorted", place=place))
         return [f for f in out if not f.model or ctx.in_scope(f.model)]
 
     def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
-        path = ctx.path(rule.target)
+        layout = self.layout(ctx, rule)
+        if layout is None:
+            return {}
+        path = ctx.path(layout.path)
         text = ctx.index.text(path)
         if text is None:
             return {}
