@@ -116,7 +116,11 @@ class _InitPlace:
         raise NotImplementedError
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
-        problem = require_params(params, {"scope": str, self.template_param: str, "form": str}, optional=("form",))
+        problem = require_params(
+            params,
+            {"scope": str, self.template_param: str, "form": str, "sibling_guards": list},
+            optional=("form", "sibling_guards"),
+        )
         if problem is None and params["scope"] not in SCOPES:
             return f"scope must be one of {', '.join(SCOPES)}"
         return problem

@@ -23,8 +23,10 @@ Placement rules (all measured on Transformers 4.31.0):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import ast
 
 import libcst as cst
 
@@ -371,7 +373,8 @@ def _insert_name(names: Sequence[str], name: str) -> Tuple[str, ...]:
 
 
 class _InitEditor:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, base_indent: str = "") -> None:
+        self.base_indent = base_indent  # the column the text stands at in its file (a block cut out of it)
         self.module = cst.parse_module(text)
         self.top: List[cst.BaseStatement] = list(self.module.body)
         self.tc_node: Optional[cst.If] = next((n for n in self.top if _is_type_checking(n)), None)
@@ -462,7 +465,7 @@ class _InitEditor:
     def indent(self, block: Block) -> str:
         """The indentation of the statements of ``block``."""
         depth = (1 if block.type_checking else 0) + (1 if block.guard is not None else 0)
-        return self.module.default_indent * depth
+        return self.base_indent + self.module.default_indent * depth
 
     def _replace(self, stmts: List[cst.BaseStatement], index: int, text: str, what: str, indent: str = "") -> None:
         old = stmts[index]
@@ -689,7 +692,14 @@ def edit_init(text: str, edits: Sequence[InitEdit]) -> str:
     """
     if not edits:
         return text
-    editor = _InitEditor(text)
+    fast = _edit_blocks(text, edits)
+    if fast is not None:
+        return fast
+    return _edit_module(text, edits)
+
+
+def _edit_module(text: str, edits: Sequence[InitEdit], base_indent: str = "") -> str:
+    editor = _InitEditor(text, base_indent)
     for edit in edits:
         if isinstance(edit, EnsureGuard):
             editor.ensure_guard(edit)
@@ -701,6 +711,58 @@ def edit_init(text: str, edits: Sequence[InitEdit]) -> str:
         elif not isinstance(edit, EnsureGuard):
             raise TypeError(f"not an init edit: {edit!r}")
     return editor.code()
+
+
+def _guarded_ranges(text: str) -> Optional[Dict[Tuple[bool, Tuple[str, ...]], Tuple[int, int, int]]]:
+    """(half, guard) -> (first line, last line, column) of the first block of each guard, read with ``ast``."""
+    from tfintegrity.index.readers import guard_of
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found: Dict[Tuple[bool, Tuple[str, ...]], Tuple[int, int, int]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for inner in node.body:
+                guard = guard_of(inner)
+                if guard is not None:
+                    found.setdefault((True, guard), (inner.lineno, inner.end_lineno or inner.lineno, inner.col_offset))
+        else:
+            guard = guard_of(node)
+            if guard is not None:
+                found.setdefault((False, guard), (node.lineno, node.end_lineno or node.lineno, node.col_offset))
+    return found
+
+
+def _edit_blocks(text: str, edits: Sequence[InitEdit]) -> Optional[str]:
+    """The same edits made on each guarded block alone, cut out of the file and put back: a large init is
+    parsed with libcst one block at a time. ``None`` when the edits need the whole file (a new block, a
+    statement outside a block, a block that may end empty, CRLF text)."""
+    if "\r" in text or any(isinstance(e, EnsureGuard) for e in edits):
+        return None
+    groups: Dict[Tuple[bool, Tuple[str, ...]], List[InitEdit]] = {}
+    for edit in edits:
+        block = edit.block  # type: ignore[union-attr]
+        if block.guard is None or not edit.names:  # type: ignore[union-attr]
+            return None
+        groups.setdefault((block.type_checking, _guard_tuple(block.guard)), []).append(edit)
+    ranges = _guarded_ranges(text)
+    if ranges is None or any(key not in ranges for key in groups):
+        return None
+    lines = text.split("\n")
+    for key in sorted(groups, key=lambda k: ranges[k][0], reverse=True):
+        first, last, column = ranges[key]
+        cut = lines[first - 1 : last]
+        indent = " " * column
+        if any(line and not line.startswith(indent) for line in cut):
+            return None
+        piece = "\n".join(line[column:] for line in cut) + "\n"
+        local = [replace(e, block=Block(False, e.block.guard)) for e in groups[key]]  # type: ignore[union-attr]
+        edited = _edit_module(piece, local, indent)
+        new_cut = [indent + line if line else line for line in edited[:-1].split("\n")]
+        lines[first - 1 : last] = new_cut
+    return "\n".join(lines)
 
 
 __all__ = ["Block", "EnsureGuard", "InitEdit", "SetImport", "SetStructure", "edit_init"]

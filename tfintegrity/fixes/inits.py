@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Sequence, Set, Tuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from tfintegrity.context import Context
+from tfintegrity.facts import InitFacts
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import cstedit, pysource
 from tfintegrity.ruleset import Rule
@@ -32,6 +34,65 @@ def merge_names(current: Sequence[str], add: Sequence[str], drop: Set[str], sort
     return tuple(kept)
 
 
+@dataclass(frozen=True)
+class SiblingStyle:
+    """How the model's statements for the other backends are written, where that tells a form apart."""
+
+    exploded: Optional[bool] = None  # one name per line although black would join them (a magic comma)
+    single_form: Optional[str] = None  # ``extend`` or ``append`` for a statement of one name
+
+
+def sibling_style(
+    text: str, init: InitFacts, guards: Sequence[str], key: Optional[str], type_checking: bool
+) -> SiblingStyle:
+    """The style of the statements in the ``guards`` blocks of the same half (the same ``key`` when given):
+    the first statement whose black form and exploded form differ decides ``exploded``."""
+    lines = text.split("\n")
+    exploded: Optional[bool] = None
+    single: Optional[str] = None
+    wanted = [
+        g for g in (init.type_checking_guards if type_checking else init.structure_guards) if g.guard[0] in guards
+    ]
+    wanted = [g for g in wanted if len(g.guard) == 1]
+    wanted.sort(key=lambda g: list(guards).index(g.guard[0]))
+    for block in wanted:
+        items: List[Tuple[int, int, Callable[[str, Optional[bool]], str]]] = []
+        if type_checking:
+            for imp in block.imports:
+                if key is None or imp.module == key:
+                    names = [n.name for n in imp.names]
+                    items.append(
+                        (
+                            imp.line,
+                            imp.end_line,
+                            lambda ind, e, i=imp, n=names: pysource.render_import(i.module, i.level, n, ind, e),
+                        )
+                    )
+        else:
+            for st in block.structure:
+                if (key is None or st.key == key) and st.form in ("assign", "extend", "append"):
+                    names = [n.name for n in st.names]
+                    if len(names) == 1 and st.form in ("extend", "append") and single is None:
+                        single = st.form
+                    items.append(
+                        (
+                            st.line,
+                            st.end_line,
+                            lambda ind, e, s=st, n=names: pysource.render_structure(s.key, n, s.form, ind, e),
+                        )
+                    )
+        for first, last, render in items:
+            actual = "\n".join(lines[first - 1 : last]) + "\n"
+            indent = actual[: len(actual) - len(actual.lstrip(" "))]
+            try:
+                black, spread = render(indent, None), render(indent, True)
+            except ValueError:
+                continue
+            if exploded is None and black != spread and actual in (black, spread):
+                exploded = actual == spread
+    return SiblingStyle(exploded, single)
+
+
 def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place: "_InitPlace") -> Dict[str, str]:
     from tfintegrity.checks.inits import expected_entries, guard_blocks, init_path
 
@@ -57,11 +118,18 @@ def plan_init_place(ctx: Context, rule: Rule, findings: Sequence[Finding], place
         if not guard_blocks(init, ctx.backend.guard, place.type_checking):
             edits.append(cstedit.EnsureGuard(ctx.backend.guard))
         block = cstedit.Block(type_checking=place.type_checking, guard=ctx.backend.guard)
+        # A new statement is written as black writes it (line length 119), in the style of the model's
+        # statements for the other backends where they tell (one name per line; `.extend` of one name).
+        text = ctx.index.text(path) or ""
+        same_key = entry.key if rule.params.get("scope", "model") == "package" else None
+        style = sibling_style(text, init, rule.params.get("sibling_guards", ()), same_key, place.type_checking)
         if place.type_checking:
-            edits.append(cstedit.SetImport(block, entry.key, 1, names))
+            edits.append(cstedit.SetImport(block, entry.key, 1, names, style.exploded))
         else:
-            # A new or rewritten statement is written as black writes it (line length 119).
-            edits.append(cstedit.SetStructure(block, entry.key, names, pysource.structure_form_for(form, len(names))))
+            shape = pysource.structure_form_for(form, len(names))
+            if len(names) == 1 and shape == "append" and style.single_form == "extend":
+                shape = "extend"
+            edits.append(cstedit.SetStructure(block, entry.key, names, shape, style.exploded))
     out: Dict[str, str] = {}
     for path, edits in edits_by_path.items():
         text = ctx.index.text(path)

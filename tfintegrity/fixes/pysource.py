@@ -18,6 +18,8 @@ A magic trailing comma (``exploded_hint=True``) keeps a bracket exploded even wh
 
 from __future__ import annotations
 
+import functools
+
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 LINE_LENGTH = 119
@@ -110,7 +112,13 @@ class _MemberKey:
 
 def isort_names(names: Iterable[str]) -> List[str]:
     """The order ruff's isort gives the names of a ``from x import ...`` (order-by-type, case-insensitive, natural)."""
-    return sorted(names, key=_MemberKey)
+    return list(_isorted(tuple(names)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _isorted(names: Tuple[str, ...]) -> Tuple[str, ...]:
+    # Every check of an init sorts the same lists again: the comparison key is slow, the lists are few.
+    return tuple(sorted(names, key=_MemberKey))
 
 
 def auto_mapping_key(model_type: str) -> str:
