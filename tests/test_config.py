@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from checks import check, edit, make_example_tree, make_tree, model_init
 from tfintegrity.cli import main
+from tfintegrity.errors import TfiError
 
 
 def invoke(args):
@@ -162,3 +163,26 @@ def test_package_key_moves_the_package(tmp_path):
     write_pyproject(root, '[tool.tfintegrity]\npackage = "lib/transformers"\n')
     result = invoke(["check", "--root", str(root)])
     assert result.exit_code == 0, result.output
+
+
+def test_rule_params_force_a_layout(tmp_path):
+    """A layout the files do not make clear is forced by laying parameters over the rule's own."""
+    root = make_example_tree(tmp_path)
+    (root / "utils/tests_to_run.txt").write_text("src/transformers/models/bert/modeling_tf_bert.py\n", encoding="utf-8")
+    write_pyproject(
+        root,
+        '[tool.tfintegrity]\nselect = ["TFI007"]\n'
+        '[tool.tfintegrity.rule-params.TFI007]\nlists = [{path = "utils/tests_to_run.txt", mode = "listed"}]\n',
+    )
+    found = check(root)
+    assert found and {f.path for f in found} == {"utils/tests_to_run.txt"}
+
+
+def test_rule_params_of_an_unknown_code_or_a_bad_value_is_an_error(tmp_path):
+    root = make_example_tree(tmp_path)
+    write_pyproject(root, '[tool.tfintegrity]\n[tool.tfintegrity.rule-params.TFI907]\nlists = []\n')
+    with pytest.raises(TfiError, match="unknown rule code 'TFI907'"):
+        check(root)
+    write_pyproject(root, '[tool.tfintegrity]\n[tool.tfintegrity.rule-params.TFI007]\nlists = [{path = "x"}]\n')
+    with pytest.raises(TfiError, match="rule-params.TFI007.*path and a mode"):
+        check(root)

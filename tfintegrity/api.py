@@ -55,10 +55,29 @@ def open_session(options: Options) -> Session:
     config_mod.check_root(root, config.package)
     ruleset = load_ruleset([*config.extend_rules, *options.rules_dirs], PRIMITIVES)
     config_mod.validate_codes(config, ruleset.codes, options.select, options.ignore)
+    ruleset = with_params(ruleset, config)
     select = options.select or config.select
     ignore = tuple(options.ignore) + tuple(config.ignore)
     rules = tuple(r for r in ruleset.rules if config_mod.selected(r.code, select, ignore))
     return Session(root, config, ruleset, rules)
+
+
+def with_params(ruleset: RuleSet, config: Config) -> RuleSet:
+    """The rules with ``[tool.tfintegrity.rule-params]`` laid over their own parameters, validated as the
+    rule files are (a layout the tree's own files do not make clear is forced this way)."""
+    if not config.rule_params:
+        return ruleset
+    rules = []
+    for rule in ruleset.rules:
+        override = config.rule_params.get(rule.code)
+        if override:
+            params = {**rule.params, **override}
+            problem = PRIMITIVES[rule.primitive].validate_params(params)
+            if problem:
+                raise TfiError(f"[tool.tfintegrity.rule-params.{rule.code}]: {problem}", config.source or "pyproject.toml")
+            rule = replace(rule, params=params)
+        rules.append(rule)
+    return replace(ruleset, rules=tuple(rules))
 
 
 # --------------------------------------------------------------------------- checking

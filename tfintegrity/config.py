@@ -15,7 +15,7 @@ from tfintegrity.tomlcompat import tomllib
 
 DEFAULT_PACKAGE = "src/transformers"
 DEFAULT_BASELINE = ".tfintegrity-baseline.json"
-KEYS = ("package", "select", "ignore", "per-symbol-ignores", "extend-rules", "baseline")
+KEYS = ("package", "select", "ignore", "per-symbol-ignores", "extend-rules", "baseline", "rule-params")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Config:
     extend_rules: Tuple[Path, ...] = ()
     baseline: str = DEFAULT_BASELINE
     source: Optional[str] = None  # the pyproject.toml it came from
+    # code -> parameters laid over the rule's own: how a layout is forced (``doc_dirs``, ``lists``, ...)
+    rule_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _line_of(text: str, needle: str) -> Optional[int]:
@@ -90,6 +92,13 @@ def load_config(root: Path) -> Config:
         )
     for symbol, codes in raw_ignores.items():
         ignores[symbol] = _strings(codes, f"per-symbol-ignores.{symbol}", display, _line_of(text, symbol))
+    raw_params = table.get("rule-params", {})
+    if not isinstance(raw_params, dict) or not all(isinstance(v, dict) for v in raw_params.values()):
+        raise TfiError(
+            "[tool.tfintegrity] rule-params must be a table of tables, one per rule code",
+            display,
+            _line_of(text, "rule-params") or _line_of(text, "[tool.tfintegrity.rule-params"),
+        )
     baseline = table.get("baseline", DEFAULT_BASELINE)
     if not isinstance(baseline, str):
         raise TfiError("[tool.tfintegrity] baseline must be a path", display, _line_of(text, "baseline"))
@@ -105,6 +114,7 @@ def load_config(root: Path) -> Config:
         ),
         baseline=baseline,
         source=display if table else None,
+        rule_params={code: dict(params) for code, params in raw_params.items()},
     )
 
 
@@ -133,6 +143,13 @@ def validate_codes(config: Config, known: Sequence[str], cli_select: Sequence[st
                     display,
                     _line_of(text, key),
                 )
+    for code in config.rule_params:
+        if code not in known:
+            raise TfiError(
+                f"unknown rule code {code!r} in [tool.tfintegrity.rule-params]{_suggest(code, known)}",
+                display,
+                _line_of(text, f"[tool.tfintegrity.rule-params.{code}]") or _line_of(text, code),
+            )
     for symbol, codes in config.per_symbol_ignores.items():
         for code in codes:
             if not known_code(code):
