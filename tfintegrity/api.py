@@ -297,6 +297,20 @@ def write_baseline(options: Options) -> Tuple[int, Path]:
     return len(unique), path
 
 
+def describe_layouts(options: Options) -> List[Tuple[Rule, str]]:
+    """How the tree writes each rule's place, as the rule's primitive reads it (``tfintegrity layout``)."""
+    session = open_session(options)
+    index = RepoIndex(session.root, session.config.package)
+    out = []
+    for rule in session.rules:
+        backend = session.ruleset.backends[rule.backend]
+        primitive = PRIMITIVES[rule.primitive]
+        describe = getattr(primitive, "describe_layout", None)
+        text = describe(Context(index, backend, Catalog(index, backend)), rule) if describe else "(not described)"
+        out.append((rule, text))
+    return out
+
+
 def iter_rules(options: Options) -> Iterable[Rule]:
     """Every rule known (built-in and extra folders), for ``tfintegrity rules``."""
     extra = list(options.rules_dirs)

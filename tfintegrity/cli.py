@@ -253,6 +253,24 @@ def render_explanation(rule: Any) -> str:
 @main.command()
 @root_option
 @rules_dir_option
+@click.option("--select", multiple=True, help="Only these rule codes (comma-separated, prefixes allowed).")
+def layout(root: Optional[Path], rules_dirs: Tuple[Path, ...], select: Tuple[str, ...]) -> None:
+    """Print how the tree writes each rule's place (the layout the checks read and the fixes write)."""
+
+    def action() -> int:
+        from tfintegrity import api
+
+        options = api.Options(root=root, rules_dirs=tuple(rules_dirs), select=_codes(select))
+        for rule, text in api.describe_layouts(options):
+            click.echo(f"{rule.code}  {rule.slug}: {text}")
+        return 0
+
+    _guarded(action)
+
+
+@main.command()
+@root_option
+@rules_dir_option
 def baseline(root: Optional[Path], rules_dirs: Tuple[Path, ...]) -> None:
     """Record the current findings in the baseline file so that `check` reports only new ones."""
 

@@ -341,6 +341,16 @@ class DummyObjects:
                     )
         return out
 
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        path = ctx.path(rule.target)
+        file = split_file(ctx.index.text(path), ctx.index.dummies(path))
+        if file is None:
+            return f"{path}: missing" if ctx.index.text(path) is None else f"{path}: not one object per statement"
+        header = [line for line in file.header.splitlines() if line.strip()]
+        forms = Counter((c.kind, c.shape().splitlines()[0].replace("\x00", "X")) for c in file.chunks)
+        shown = "; ".join(f"{n} {kind} `{first}`" for (kind, first), n in forms.most_common(4))
+        return f"{path}: header {header}; objects: {shown}"
+
     @staticmethod
     def _imported(ctx: Context, rule: Rule) -> set:
         init = ctx.index.init(ctx.path(rule.params["source"]))

@@ -239,6 +239,9 @@ class _InitPlace:
     def describe(self, key: str) -> str:
         raise NotImplementedError
 
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        return describe_init_layout(ctx, rule, self.type_checking)
+
     def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
         from tfintegrity.fixes.inits import plan_init_place
 
@@ -279,6 +282,31 @@ class InitImports(_InitPlace):
 
     def describe(self, key: str) -> str:
         return f"the TYPE_CHECKING import from .{key}"
+
+
+def init_form(init: Optional[InitFacts], guard: str, type_checking: bool) -> str:
+    """``try`` / ``if`` blocks, ``computed`` (``define_import_structure``), ``no block``, or why unreadable."""
+    if init is None:
+        return "missing"
+    if init.computed:
+        return "computed"
+    if not init.lazy:
+        return "not a lazy init"
+    blocks = init.type_checking_guards if type_checking else init.structure_guards
+    mine = [b.form for b in blocks if b.guard == (guard,)] or [b.form for b in blocks]
+    return f"{mine[0]} blocks" if mine else "no guarded block"
+
+
+def describe_init_layout(ctx: Context, rule: Rule, type_checking: bool) -> str:
+    if rule.params.get("scope", "model") == "package":
+        return f"{ctx.path(rule.target, folder='', dotted='')}: " + init_form(
+            ctx.index.init(ctx.path(rule.target, folder="", dotted="")), ctx.backend.guard, type_checking
+        )
+    counts = Counter(
+        init_form(ctx.index.init(init_path(ctx, rule, m)), ctx.backend.guard, type_checking) for m in ctx.models()
+    )
+    shown = ", ".join(f"{n} {form}" for form, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"model inits of {ctx.backend.name} models: {shown or 'none'}"
 
 
 class ImportSource:
@@ -338,6 +366,9 @@ class ImportSource:
         if ctx.index.is_dir(rel) or ctx.index.glob(rel.rsplit("/", 1)[0], rel.rsplit("/", 1)[1] + ".*"):
             return True  # a package without an init, a compiled or generated module: do not guess
         return False  # no such module: the import cannot work
+
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        return describe_init_layout(ctx, rule, False) + " (both halves read)"
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out = []

@@ -86,6 +86,13 @@ class ListedPath:
                 return layout
         return None
 
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        layout = self.layout(ctx, rule)
+        if layout is None:
+            return "no list (nothing to check)"
+        meaning = "a listed file is in the job" if layout.mode == "listed" else "a listed file is out of the job"
+        return f"{ctx.path(layout.path)} ({layout.mode}: {meaning})"
+
     def wanted(self, ctx: Context, rule: Rule) -> Dict[str, str]:
         """Line -> model folder for every backend modeling file with at least one public class."""
         out: Dict[str, str] = {}

@@ -309,7 +309,8 @@ def read_init(path: str, text: str) -> InitFacts:
             statements = tuple(s for s in map(_structure_statement, body) if s is not None)
             unread = tuple(s.lineno for s in body if _structure_statement(s) is None)
             end = node.end_lineno or node.lineno
-            structure_guards.append(GuardBlock(guard, node.lineno, end, statements, (), unread))
+            form = "if" if isinstance(node, ast.If) else "try"
+            structure_guards.append(GuardBlock(guard, node.lineno, end, statements, (), unread, form))
             continue
         target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(target, ast.Name) and target.id == STRUCTURE_NAME:
@@ -346,7 +347,8 @@ def read_init(path: str, text: str) -> InitFacts:
                     blocks = tuple(_import_block(s) for s in body if isinstance(s, ast.ImportFrom))
                     unread = tuple(s.lineno for s in body if not isinstance(s, ast.ImportFrom) or _is_star(s))
                     end = inner.end_lineno or inner.lineno
-                    type_checking_guards.append(GuardBlock(inner_guard, inner.lineno, end, (), blocks, unread))
+                    form = "if" if isinstance(inner, ast.If) else "try"
+                    type_checking_guards.append(GuardBlock(inner_guard, inner.lineno, end, (), blocks, unread, form))
                 elif isinstance(inner, ast.ImportFrom):
                     base_imports.append(_import_block(inner))
     return InitFacts(

@@ -1,0 +1,41 @@
+"""The layout each real release is recognised in, per place (`tfintegrity layout`), as
+../shared/corpus/README.md's table gives it."""
+
+from __future__ import annotations
+
+from typing import Dict
+
+import pytest
+from click.testing import CliRunner
+
+import realtree
+from tfintegrity import cli
+
+# release -> code -> a text the layout line must contain
+EXPECTED: Dict[str, Dict[str, str]] = {
+    "4.2.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "requires_tf", "TFI007": "no list"},
+    "4.10.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "class X:",
+               "TFI007": "utils/documentation_tests.txt (listed"},
+    "4.16.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "from ..file_utils import DummyObject",
+               "TFI007": "utils/documentation_tests.txt (listed"},
+    "4.18.0": {"TFI003": ": if blocks", "TFI006": "# flake8: noqa", "TFI007": "utils/documentation_tests.txt"},
+    "4.20.0": {"TFI001": "try blocks", "TFI003": ": try blocks", "TFI006": "metaclass=DummyObject"},
+    "4.24.0": {"TFI003": ": try blocks", "TFI006": "# flake8: noqa"},
+    "4.28.0": {"TFI003": ": try blocks", "TFI007": "utils/documentation_tests.txt (listed"},
+    "4.31.0": {"TFI001": "66 try blocks, 1 if blocks", "TFI003": ": try blocks"},
+    "4.32.0": {"TFI003": ": try blocks", "TFI007": "utils/not_doctested.txt (excluded"},
+    "4.48.0": {"TFI001": "67 computed", "TFI003": ": try blocks", "TFI007": "no list"},
+}
+
+
+@pytest.mark.parametrize("version", sorted(EXPECTED))
+def test_each_release_is_read_in_its_layout(version: str) -> None:
+    tree, reason = realtree.assemble(version)
+    if tree is None:
+        print(f"SKIP {version}: {reason}")
+        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    result = CliRunner().invoke(cli.main, ["layout", "--root", str(tree)])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines()}
+    for code, text in EXPECTED[version].items():
+        assert text in lines[code], (code, lines[code])
