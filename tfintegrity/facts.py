@@ -99,6 +99,7 @@ class GuardBlock:
     # Lines of guarded statements the reader does not understand (a star import, a nested block): names
     # may come from them, so the block is no evidence that a name is absent.
     unread: Tuple[int, ...] = ()
+    form: str = "try"  # "try" (try/except/else, 4.20 on) or "if" (``if is_x_available():``, up to 4.19)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,10 @@ class MappingFacts:
 class AutoFacts:
     path: str
     mappings: Mapping[str, MappingFacts]
+    layout: str = ""  # the name of the rule layout the mappings were read in ("" for ``read_auto``)
+    # The file's top-level ``from x import ...`` statements (where a layout whose entries are objects
+    # takes its classes from).
+    imports: Tuple[ImportBlock, ...] = ()
 
 
 @dataclass(frozen=True)
