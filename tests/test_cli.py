@@ -22,7 +22,7 @@ from tfintegrity.cli import main
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "tree"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-CODES = [f"TFI{n:03d}" for n in range(1, 11)]
+CODES = [f"TFI{n:03d}" for n in range(1, 12)]
 # The six gaps the example tree is shipped with (see examples/README.md).
 EXAMPLE_CODES = ["TFI001", "TFI002", "TFI004", "TFI005", "TFI006", "TFI007", "TFI008"]
 

@@ -351,6 +351,11 @@ class ImportSource:
             return init_path_[len(models) : -len("/__init__.py")]
         return ctx.catalog.folder_of_module(module)
 
+    @staticmethod
+    def lacks(ctx: Context, init_path_: str, module: str) -> str:
+        rel = init_path_.rsplit("/", 1)[0] + "/" + module.replace(".", "/")
+        return "does not define it" if ctx.index.exists(rel + ".py") or ctx.index.is_dir(rel) else "does not exist"
+
     def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
         base = init_path_.rsplit("/", 1)[0]
         rel = base + "/" + module.replace(".", "/")
@@ -391,8 +396,8 @@ class ImportSource:
                     path,
                     located.line,
                     located.col,
-                    f"{where} takes {located.name} from .{module}, which does not define it (defined in {homes})"
-                    + hint,
+                    f"{where} takes {located.name} from .{module}, which {self.lacks(ctx, path, module)} "
+                    f"(defined in {homes})" + hint,
                     fixable=fixable,
                     place=f"{path}:{rule.slug}:{half}:{module}",
                 )

@@ -53,9 +53,10 @@ def _layouts(rule: Rule) -> List[ListLayout]:
 
 
 def kept_sorted(lines: Sequence[str], share: float) -> bool:
-    """Whether the list keeps an order: all but one line, or all but ``1 - share`` of them, lie on its
-    longest sorted run (in file order, not necessarily adjacent). A list sorted but for a line or two is;
-    a list whose sections follow no order (4.28's) is not, and then no line is out of order."""
+    """Whether the list keeps an order: all but ``1 - share`` of its lines lie on its longest sorted run (in
+    file order, not necessarily adjacent). A long list sorted but for a line or two is (4.31's 491 lines); a
+    short one must be sorted whole (4.18's 42 lines put three doc pages first in reading order); a list
+    whose sections follow no order (4.28's) is not, and then no line is out of order."""
     tails: List[str] = []
     for line in lines:
         at = bisect.bisect_right(tails, line)
@@ -63,7 +64,7 @@ def kept_sorted(lines: Sequence[str], share: float) -> bool:
             tails.append(line)
         else:
             tails[at] = line
-    return len(lines) - len(tails) <= max(1, int((1 - share) * len(lines)))
+    return len(lines) - len(tails) <= int((1 - share) * len(lines))
 
 
 class ListedPath:

@@ -185,7 +185,15 @@ class Catalog:
         init = self.index.init(init_path)
         stems = [f.rsplit("/", 1)[-1][:-3] for f in files]
         keyed: Set[str] = set()
-        if init is not None:
+        if init is not None and init.computed:
+            # A computed init exports the modules it star-imports under TYPE_CHECKING, and those with an
+            # ``__all__`` (blip's modeling_tf_blip_text.py has neither: a building part of modeling_tf_blip).
+            keyed = {b.module for b in init.base_imports if b.star and b.level == 1}
+            for stem in stems:
+                facts = self.index.module(f"{self.models_dir}/{folder}/{stem}.py")
+                if facts is not None and facts.all_names is not None:
+                    keyed.add(stem)
+        elif init is not None:
             keyed = {s.key for s in init.all_structure()}
         main = [s for s in stems if s in keyed] or stems
         classes: List[PublicClass] = []
