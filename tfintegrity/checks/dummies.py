@@ -176,8 +176,13 @@ def new_body(name: str, chunks: Sequence[Chunk], backends: Sequence[str]) -> str
     if not same:
         return dummy_object(name, backends)
     counts = Counter(c.shape() for c in same)
-    model = max(same, key=lambda c: (counts[c.shape()] > 1, _common_suffix(c.name, name), counts[c.shape()]))
-    return model.shape().replace("\x00", name)
+    # Forms the file uses more than once; among them, the form most of the objects whose names end most
+    # like this one use (4.2.0 gives `TFXForPreTraining` no `from_pretrained`, `TFAutoModelForPreTraining` one).
+    pool = [c for c in same if counts[c.shape()] > 1] or same
+    longest = max(_common_suffix(c.name, name) for c in pool)
+    near = Counter(c.shape() for c in pool if _common_suffix(c.name, name) == longest)
+    shape = max(near, key=lambda s: (near[s], counts[s]))
+    return shape.replace("\x00", name)
 
 
 def _separator(chunks: Sequence[Chunk]) -> str:
