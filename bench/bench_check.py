@@ -1,6 +1,7 @@
 """Time a full `tfintegrity check` of a Transformers tree against the floor of parsing what it reads.
 
 Usage: python bench/bench_check.py [TREE]   (default: the cached 4.31.0 tree the tests assemble)
+       python bench/bench_check.py --releases  (one row per release the tests assemble, 4.2.0-4.48.0)
 
 Prints, from one run: the check's wall time, the floor (reading and `ast.parse`-ing every file the
 check read), their ratio, and the peak memory of the check (tracemalloc, Python allocations) and
@@ -53,7 +54,30 @@ def floor(root: Path, files: list) -> float:
     return time.perf_counter() - start
 
 
+def releases() -> None:
+    import realtree
+
+    print("| release | files read (Python) | findings | check s | floor s | ratio |")
+    print("|---|---|---|---|---|---|")
+    for version in realtree.RELEASES:
+        root, reason = realtree.assemble(version)
+        if root is None:
+            print(f"| {version} | unavailable: {reason} | | | | |")
+            continue
+        timed_check(root)
+        runs = [timed_check(root) for _ in range(3)]
+        check_time = min(r[0] for r in runs)
+        files = runs[0][1]
+        floor_time = min(floor(root, files) for _ in range(3))
+        python = sum(1 for f in files if f.endswith(".py"))
+        print(f"| {version} | {len(files)} ({python}) | {runs[0][2]} | {check_time:.3f} | {floor_time:.3f} | "
+              f"{check_time / floor_time:.2f} |", flush=True)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--releases"]:
+        releases()
+        return
     root = tree_path()
     timed_check(root)  # warm the OS file cache and imports
     runs = []
