@@ -1,27 +1,36 @@
-"""Auto mappings: every public class sits in the ``*_MAPPING_NAMES`` it belongs in, under its model_type.
+"""Auto mappings: every public class sits in each mapping it belongs in, under its key.
 
 Which mappings: those that hold the class's counterpart in the counterpart module (TF mirrors
 PyTorch: ``TF_<NAME>`` holds ``TFX`` where ``<NAME>`` holds ``X``); when there is no counterpart
-entry, the rule's suffix table decides.
+entry, the rule's suffix table decides. How a file writes its mappings (names, entries, keys) is one of
+the rule's ``layouts``, recognised from the file (``index.auto_readers``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.context import Context, finding, require_params
-from tfintegrity.facts import AutoFacts
+from tfintegrity.facts import AutoFacts, MappingEntry
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
+from tfintegrity.fixes.auto_mapping import kept_sorted, neighbour_place, plan_auto_mapping, sorted_place
+from tfintegrity.index.auto_readers import ENTRY_FORMS, KEY_KINDS, STRINGS, AutoLayout, read_auto_layouts
 from tfintegrity.index.catalog import Model, PublicClass
 from tfintegrity.ruleset import Rule
+
+# The PyTorch twin mapping weighs as much as this many of the file's own other mappings when placing an entry.
+TWIN_WEIGHT = 2.0
+LAYOUT_KEYS = ("name", "mapping_suffix", "entries", "key")
+
+Placement = Callable[[str, Sequence[str], str], int]
 
 
 @dataclass(frozen=True)
 class Expected:
     mapping: str
-    key: str  # model_type
+    key: str  # model_type or configuration class, as the layout keys entries
     name: str  # the class
     position: int  # index within a tuple value (0 for plain values)
     values: Tuple[str, ...]  # the full value the entry should hold, when known from the counterpart
@@ -33,6 +42,33 @@ def swap_prefix(name: str, old: str, new: str) -> str:
     """``name`` with its ``old`` prefix (if it has it) replaced by ``new``: ``MODEL_MAPPING_NAMES`` ->
     ``TF_MODEL_MAPPING_NAMES``, ``BertModel`` -> ``TFBertModel``."""
     return new + (name[len(old) :] if name.startswith(old) else name)
+
+
+def layouts_of(params: Mapping[str, Any]) -> Tuple[AutoLayout, ...]:
+    given = params.get("layouts")
+    if not given:
+        return (STRINGS,)
+    return tuple(AutoLayout(item["name"], item["mapping_suffix"], item["entries"], item["key"]) for item in given)
+
+
+def effective(entries: Sequence[MappingEntry]) -> List[MappingEntry]:
+    """The entries an ``OrderedDict`` keeps: a later entry with the same key replaces an earlier one's value
+    (4.2's ``MODEL_MAPPING`` maps ``MarianConfig`` twice; the second holds)."""
+    last = {e.key: e for e in entries}
+    return [e for e in entries if last[e.key] is e]
+
+
+def config_for(model: Model, class_name: str, prefix: str) -> Optional[str]:
+    """The configuration class whose name (minus ``Config``) best prefixes the class name."""
+    best: Optional[Tuple[int, str]] = None
+    for _, config in model.model_types:
+        stem = config[: -len("Config")] if config.endswith("Config") else config
+        if class_name.startswith(prefix + stem) and (best is None or len(stem) > best[0]):
+            best = (len(stem), config)
+    if best is not None:
+        return best[1]
+    configs = {c for _, c in model.model_types}
+    return next(iter(configs)) if len(configs) == 1 else None
 
 
 class AutoMapping:
@@ -48,28 +84,83 @@ class AutoMapping:
                 "counterpart_module_prefix": str,
                 "mapping_prefix": str,
                 "suffixes": dict,
+                "layouts": list,
+                "sorted_share": float,
             },
+            ("layouts", "sorted_share"),
         )
         if problem:
             return problem
         for suffix, names in params["suffixes"].items():
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 return f"suffixes.{suffix} must be a list of mapping names"
+        for item in params.get("layouts", []):
+            if not (isinstance(item, dict) and set(item) == set(LAYOUT_KEYS)):
+                return f"each of layouts must have exactly {', '.join(LAYOUT_KEYS)}"
+            if not all(isinstance(item[k], str) for k in LAYOUT_KEYS):
+                return f"layout {item.get('name')!r}: {', '.join(LAYOUT_KEYS)} must be strings"
+            if item["entries"] not in ENTRY_FORMS:
+                return f"layout {item['name']!r}: entries must be one of {', '.join(ENTRY_FORMS)}"
+            if item["key"] not in KEY_KINDS:
+                return f"layout {item['name']!r}: key must be one of {', '.join(KEY_KINDS)}"
         return None
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, ctx: Context, rule: Rule, path: str) -> Optional[AutoFacts]:
+        """The auto module at ``path`` read in the first of the rule's layouts it is written in (memoized
+        per index; ``None`` when the file does not exist)."""
+        layouts = layouts_of(rule.params)
+        key = ("auto_layouts", path, layouts)
+        if key not in ctx.index.memo:
+            text = ctx.index.text(path)
+            ctx.index.memo[key] = None if text is None else read_auto_layouts(path, text, layouts)
+        return ctx.index.memo[key]  # type: ignore[return-value]
+
+    @staticmethod
+    def layout_of(rule: Rule, auto: AutoFacts) -> AutoLayout:
+        return next(layout for layout in layouts_of(rule.params) if layout.name == auto.layout)
+
+    def _keeps_sorted(self, ctx: Context, rule: Rule, auto: AutoFacts) -> bool:
+        share = float(rule.params.get("sorted_share", 0.6))
+        return kept_sorted([[e.key for e in m.entries] for m in auto.mappings.values()], share)
+
+    def placement(self, ctx: Context, rule: Rule, auto: AutoFacts) -> Placement:
+        """Where a new entry goes in a mapping: its sorted place in a file that keeps them sorted, else where
+        the file's other mappings and the counterpart twin put that key (``neighbour_place``)."""
+        if self._keeps_sorted(ctx, rule, auto):
+            return lambda mapping, keys, key: sorted_place(keys, key)
+        params = rule.params
+        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"]))
+        twins: Dict[str, List[str]] = {}
+        if counterpart is not None and counterpart.layout == auto.layout:
+            for mapping in counterpart.mappings.values():
+                target = swap_prefix(mapping.name, params["counterpart_prefix"], params["mapping_prefix"])
+                twins[target] = [e.key for e in mapping.entries]
+        own = {name: [e.key for e in m.entries] for name, m in auto.mappings.items()}
+
+        def place(mapping: str, keys: Sequence[str], key: str) -> int:
+            references = [(other, 1.0) for name, other in own.items() if name != mapping]
+            if mapping in twins:
+                references.append((twins[mapping], TWIN_WEIGHT))
+            return neighbour_place(keys, key, references)
+
+        return place
 
     # ------------------------------------------------------------------ expectations
 
     def expected(self, ctx: Context, rule: Rule) -> Tuple[List[Expected], List[Tuple[Model, PublicClass, str]]]:
         """Expected entries, and classes whose mapping or key cannot be decided (with why)."""
         params = rule.params
-        auto = ctx.index.auto(ctx.path(rule.target))
-        counterpart = ctx.index.auto(ctx.path(params["counterpart"]))
-        if auto is None:
+        auto = self.read(ctx, rule, ctx.path(rule.target))
+        if auto is None or not auto.layout:
             return [], []
+        layout = self.layout_of(rule, auto)
+        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"]))
         by_value: Dict[str, List[Tuple[str, str, int, Tuple[str, ...]]]] = {}
-        if counterpart is not None:
+        if counterpart is not None and counterpart.layout == auto.layout:
             for mapping in counterpart.mappings.values():
-                for entry in mapping.entries:
+                for entry in effective(mapping.entries):
                     for position, value in enumerate(entry.values):
                         by_value.setdefault(value, []).append((mapping.name, entry.key, position, entry.values))
         prefix = ctx.backend.class_prefix
@@ -92,17 +183,26 @@ class AutoMapping:
                     or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])
                 ):
                     continue  # the counterpart exists and is deliberately in no mapping: so is this class
-                targets = self._by_suffix(model, cls, params["suffixes"], prefix)
+                targets = [
+                    stem + layout.mapping_suffix for stem in self._by_suffix(model, cls, params["suffixes"], prefix)
+                ]
                 if not targets:
                     continue
-                model_type = model.model_type_for(cls.name, prefix)
-                if model_type is None:
-                    undecided.append((model, cls, "no model_type found in the model's configuration files"))
+                key = self._key_of(model, cls, layout, prefix)
+                if key is None:
+                    what = "model_type" if layout.key == "model_type" else "configuration class"
+                    undecided.append((model, cls, f"no {what} found in the model's configuration files"))
                     continue
                 for target in targets:
                     if target in auto.mappings:
-                        out.append(Expected(target, model_type, cls.name, 0, (cls.name,), model, cls))
+                        out.append(Expected(target, key, cls.name, 0, (cls.name,), model, cls))
         return out, undecided
+
+    @staticmethod
+    def _key_of(model: Model, cls: PublicClass, layout: AutoLayout, prefix: str) -> Optional[str]:
+        if layout.key == "config_class":
+            return config_for(model, cls.name, prefix)
+        return model.model_type_for(cls.name, prefix)
 
     @staticmethod
     def _twin_exported(ctx: Context, model: Model, twin: str, guard: str) -> bool:
@@ -135,7 +235,7 @@ class AutoMapping:
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         path = ctx.path(rule.target)
-        auto = ctx.index.auto(path)
+        auto = self.read(ctx, rule, path)
         out: List[Finding] = []
         if auto is None:
             for model in ctx.models():
@@ -155,12 +255,39 @@ class AutoMapping:
                         )
                     )
             return out
+        if not auto.layout:
+            forms = " or ".join(f"*{layout.mapping_suffix} = OrderedDict([...])" for layout in layouts_of(rule.params))
+            return [
+                finding(
+                    rule,
+                    "missing",
+                    path,
+                    "",
+                    path,
+                    1,
+                    1,
+                    f"{path} has no mapping in a layout the rule knows ({forms}); nothing in it is checked or changed",
+                    fixable=False,
+                    place=f"{path}:{rule.slug}",
+                )
+            ]
+        layout = self.layout_of(rule, auto)
         expected, undecided = self.expected(ctx, rule)
+        placement = self.placement(ctx, rule, auto)
         for exp in expected:
             mapping = auto.mappings[exp.mapping]
             entry = next((e for e in mapping.entries if e.key == exp.key and exp.name in e.values), None)
             if entry is None:
-                line = self._insert_line(auto, exp.mapping, exp.key)
+                taken = next((e for e in mapping.entries if e.key == exp.key), None)
+                message = f"{self._shown(layout, exp.key, exp.name)} is missing from {exp.mapping}"
+                if taken is not None and layout.entries == "objects":
+                    # An object entry holds one class: which of the two the key maps to is a person's call.
+                    line, fixable = taken.line, False
+                    message += f", which maps {exp.key} to {', '.join(taken.values)}"
+                else:
+                    keys = [e.key for e in mapping.entries]
+                    position = placement(exp.mapping, keys, exp.key)
+                    line, fixable = self._insert_line(mapping.entries, mapping.end_line, mapping.line, position), True
                 out.append(
                     finding(
                         rule,
@@ -170,7 +297,8 @@ class AutoMapping:
                         path,
                         line,
                         9,
-                        f'("{exp.key}", "{exp.name}") is missing from {exp.mapping}',
+                        message,
+                        fixable=fixable,
                         place=f"{path}:{rule.slug}:{exp.mapping}",
                     )
                 )
@@ -190,11 +318,11 @@ class AutoMapping:
                 )
             )
         defined = ctx.catalog.defined_anywhere()
-        models = ctx.catalog.models()
+        owners = self._owners(ctx.catalog.models(), layout)
         for mapping in auto.mappings.values():
             for entry in mapping.entries:
                 for value in entry.values:
-                    owner = self._model_for_key(models, entry.key)
+                    owner = owners.get(entry.key, "")
                     if value not in defined and ctx.catalog.is_stale(value, owner or None):
                         out.append(
                             finding(
@@ -205,7 +333,7 @@ class AutoMapping:
                                 path,
                                 entry.line,
                                 entry.col,
-                                f'{mapping.name} maps "{entry.key}" to {value}, which no '
+                                f"{mapping.name} maps {self._shown_key(layout, entry.key)} to {value}, which no "
                                 f"{ctx.backend.name} modeling file defines",
                                 place=f"{path}:{rule.slug}:{mapping.name}",
                             )
@@ -219,49 +347,60 @@ class AutoMapping:
                                 rule,
                                 "duplicate",
                                 value,
-                                self._model_for_key(models, entry.key),
+                                owners.get(entry.key, ""),
                                 path,
                                 entry.line,
                                 entry.col,
-                                f'{mapping.name} maps "{entry.key}" to {value} twice',
+                                f"{mapping.name} maps {self._shown_key(layout, entry.key)} to {value} twice",
                                 fixable=False,
                                 place=f"{path}:{rule.slug}:{mapping.name}",
                             )
                         )
                     pairs.add((entry.key, value))
-            keys = [e.key for e in mapping.entries]
-            if keys != sorted(keys, key=pysource.auto_mapping_key) and ctx.only_models is None:
-                out.append(
-                    finding(
-                        rule,
-                        "order",
-                        mapping.name,
-                        "",
-                        path,
-                        mapping.line,
-                        1,
-                        f"entries of {mapping.name} are not sorted by model_type",
-                        place=f"{path}:{rule.slug}:{mapping.name}",
+        if self._keeps_sorted(ctx, rule, auto) and ctx.only_models is None:
+            for mapping in auto.mappings.values():
+                keys = [e.key for e in mapping.entries]
+                if keys != sorted(keys, key=pysource.auto_mapping_key):
+                    out.append(
+                        finding(
+                            rule,
+                            "order",
+                            mapping.name,
+                            "",
+                            path,
+                            mapping.line,
+                            1,
+                            f"entries of {mapping.name} are not sorted by {layout.key.replace('_', ' ')}",
+                            place=f"{path}:{rule.slug}:{mapping.name}",
+                        )
                     )
-                )
         return [f for f in out if not f.model or ctx.in_scope(f.model)]
 
     @staticmethod
-    def _model_for_key(models: Mapping[str, Model], key: str) -> str:
-        for model in models.values():
-            if any(t == key for t, _ in model.model_types):
-                return model.folder
-        return ""
+    def _shown_key(layout: AutoLayout, key: str) -> str:
+        return f'"{key}"' if layout.entries == "strings" else key
+
+    @classmethod
+    def _shown(cls, layout: AutoLayout, key: str, name: str) -> str:
+        value = f'"{name}"' if layout.entries == "strings" else name
+        return f"({cls._shown_key(layout, key)}, {value})"
 
     @staticmethod
-    def _insert_line(auto: AutoFacts, mapping_name: str, key: str) -> int:
-        mapping = auto.mappings[mapping_name]
-        for entry in mapping.entries:
-            if pysource.auto_mapping_key(entry.key) > pysource.auto_mapping_key(key):
-                return entry.line
-        return mapping.end_line - 1 if mapping.entries else mapping.line
+    def _owners(models: Mapping[str, Model], layout: AutoLayout) -> Dict[str, str]:
+        """Key (model_type or configuration class) -> the model folder that defines it (the first, by folder)."""
+        side = 0 if layout.key == "model_type" else 1
+        owners: Dict[str, str] = {}
+        for folder in sorted(models):
+            for pair in models[folder].model_types:
+                owners.setdefault(pair[side], folder)
+        return owners
+
+    @staticmethod
+    def _insert_line(entries: Sequence[MappingEntry], end_line: int, line: int, position: int) -> int:
+        """The line a new entry at ``position`` goes to (that of the entry it goes before, else the closing line)."""
+        if position < len(entries):
+            return entries[position].line
+        return end_line - 1 if entries else line
 
     def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
-        from tfintegrity.fixes.auto_mapping import plan_auto_mapping
-
         return plan_auto_mapping(ctx, rule, findings, self)
