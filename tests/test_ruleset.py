@@ -73,7 +73,7 @@ def rows_of(findings):
 def test_builtin_rules_load_with_unique_codes_and_full_docs():
     ruleset = load_ruleset()
     codes = [r.code for r in ruleset.rules]
-    assert codes == [f"TFI{n:03d}" for n in range(1, 11)]
+    assert codes == [f"TFI{n:03d}" for n in range(1, 12)]
     assert len(set(codes)) == len(codes)
     assert len({r.slug for r in ruleset.rules}) == len(codes)
     for rule in ruleset.rules:

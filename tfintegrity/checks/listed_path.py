@@ -35,20 +35,22 @@ def sorted_position(lines: Sequence[str], new: str) -> int:
 class ListLayout:
     """One form of the list: where it is, and what being listed means.
 
-    ``listed``: a file is in the job when it is listed, so every backend modeling file with a public class
-    must be; ``excluded``: a file is in the job unless it is listed (``utils/not_doctested.txt`` from 4.32
-    on), so nothing is required and listed paths must exist.
+    ``required``: every backend modeling file with a public class must be listed; ``listed``: a file is in
+    the job when it is listed, so every such file must be, once the list names any of the backend's files
+    (4.10's and 4.16's doctest lists name none: those trees do not doctest them through it); ``excluded``: a
+    file is in the job unless it is listed (``utils/not_doctested.txt`` from 4.32 on), so nothing is
+    required and listed paths must exist.
     """
 
     path: str
     mode: str
 
 
-MODES = ("listed", "excluded")
+MODES = ("required", "listed", "excluded")
 
 
 def _layouts(rule: Rule) -> List[ListLayout]:
-    given = rule.params.get("lists") or [{"path": rule.target, "mode": "listed"}]
+    given = rule.params.get("lists") or [{"path": rule.target, "mode": "required"}]
     return [ListLayout(item["path"], item["mode"]) for item in given]
 
 
@@ -81,17 +83,18 @@ class ListedPath:
         return problem
 
     def layout(self, ctx: Context, rule: Rule) -> Optional[ListLayout]:
-        """The first of the rule's list layouts the tree has."""
-        for layout in _layouts(rule):
+        """The first of the rule's list layouts the tree has; else a ``required`` one (reported missing)."""
+        layouts = _layouts(rule)
+        for layout in layouts:
             if ctx.index.exists(ctx.path(layout.path)):
                 return layout
-        return None
+        return next((layout for layout in layouts if layout.mode == "required"), None)
 
     def describe_layout(self, ctx: Context, rule: Rule) -> str:
         layout = self.layout(ctx, rule)
         if layout is None:
             return "no list (nothing to check)"
-        meaning = "a listed file is in the job" if layout.mode == "listed" else "a listed file is out of the job"
+        meaning = "a listed file is out of the job" if layout.mode == "excluded" else "a listed file is in the job"
         return f"{ctx.path(layout.path)} ({layout.mode}: {meaning})"
 
     def wanted(self, ctx: Context, rule: Rule) -> Dict[str, str]:
@@ -123,7 +126,7 @@ class ListedPath:
                 f"{rule.code}: {path} lists no {ctx.backend.name} modeling file (this tree does not run them "
                 "through it); nothing to check"
             )
-        elif layout.mode == "listed":
+        elif layout.mode in ("listed", "required"):
             for line_text, folder in sorted(self.wanted(ctx, rule).items()):
                 if line_text not in present:
                     at = bisect.bisect_left(ordered, line_text) + 1
@@ -136,7 +139,8 @@ class ListedPath:
                             path,
                             min(at, max(len(lines), 1)),
                             1,
-                            f"{line_text} is not listed in {path}",
+                            f"{line_text} is not listed in {path}" + ("" if facts else " (the file does not exist)"),
+                            fixable=facts is not None,
                             place=place,
                         )
                     )
