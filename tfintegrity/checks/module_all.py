@@ -28,7 +28,7 @@ from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
 from tfintegrity.fixes.inits import merge_names
 from tfintegrity.index.catalog import Model
-from tfintegrity.index.readers import strings_of
+from tfintegrity.index.readers import parse_python, strings_of
 from tfintegrity.ruleset import Rule
 
 # The list name the skeleton reader keeps (``ModuleFacts.all_names``); another name is read with a full parse.
@@ -39,6 +39,10 @@ ORDERS: Mapping[str, Callable[[Iterable[str]], List[str]]] = {
 }
 # Calls and statements through which a module can bind names no statement names: no evidence of absence.
 _DYNAMIC_CALLS = {"globals", "vars", "exec", "setattr"}
+# Nodes that bind a plain name attribute (the match patterns exist from Python 3.10 on).
+_NAMED_TARGETS = (ast.ExceptHandler,) + tuple(
+    getattr(ast, kind) for kind in ("MatchAs", "MatchStar", "MatchMapping") if hasattr(ast, kind)
+)
 
 
 # --------------------------------------------------------------------------- the rule's data
@@ -111,10 +115,10 @@ class ModulePlace:
     anchors: Mapping[str, Tuple[int, int]]  # required name -> (line, col) of its definition
 
 
-def _helper_module(ctx: Context, model: Model, stem: str, facts: ModuleFacts, imported: bool) -> bool:
+def _helper_module(ctx: Context, model: Model, stem: str, listed: bool, imported: bool) -> bool:
     """A building part of a sibling module, not an exported module: it has no export list, the init does not
     import it, and another modeling file of the model imports from it (blip's ``modeling_tf_blip_text``)."""
-    if facts.all_names is not None or imported:
+    if listed or imported:
         return False
     for other in model.modules:
         if other == stem:
@@ -150,7 +154,8 @@ def module_places(ctx: Context, rule: Rule, layout: Layout) -> List[Tuple[Module
             if facts is None:
                 continue
             imported = _imports_module(init, layout.import_form(stem))
-            if _helper_module(ctx, model, stem, facts, imported):
+            listed = export_list(ctx, path, facts, layout.list_name) is not None
+            if _helper_module(ctx, model, stem, listed, imported):
                 continue
             mine = [c for c in (*model.constants, *model.classes) if c.module == stem]
             anchors = {c.name: (c.line, c.col) for c in mine}
@@ -170,7 +175,7 @@ def export_list(ctx: Context, path: str, facts: ModuleFacts, name: str) -> Optio
     if name not in text:
         return None
     found = None
-    for node in ast.parse(text, filename=path).body:
+    for node in parse_python(path, text).body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             names = strings_of(node.value)
             found = ExportList(names or (), node.lineno, node.end_lineno or node.lineno, names is not None)
@@ -181,7 +186,7 @@ def _other_writes(text: str, path: str, name: str, line: int) -> bool:
     """Whether a top-level statement other than the one at ``line`` assigns, extends or augments ``name``."""
     if text.count(name) <= 1:
         return False
-    for node in ast.parse(text, filename=path).body:
+    for node in parse_python(path, text).body:
         if node.lineno == line:
             continue
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -195,40 +200,55 @@ def _other_writes(text: str, path: str, name: str, line: int) -> bool:
     return False
 
 
-def provably_unbound(text: str, path: str, name: str) -> bool:
-    """Evidence that the module never binds ``name`` at module level: no statement binds it (at any depth of
-    module-level ``if``/``try``/``with``/``for``, nor through ``global``), and nothing binds names dynamically
-    (a star import, ``globals()``, ``vars()``, ``exec``, ``setattr``, a module ``__getattr__``)."""
-    tree = ast.parse(text, filename=path)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC_CALLS:
-            return False
-        if isinstance(node, ast.Global) and name in node.names:
-            return False
+def _module_scope(tree: ast.Module) -> Iterable[ast.AST]:
+    """Every node whose bindings land in the module's namespace (function, class and lambda bodies excluded;
+    a comprehension's own variables are included, which only makes the evidence stricter)."""
     pending: List[ast.AST] = list(tree.body)
     while pending:
         node = pending.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _is_self(node: ast.expr) -> bool:
+    """``self`` / ``cls``: ``setattr`` on them sets an attribute, never a module name."""
+    return isinstance(node, ast.Name) and node.id in ("self", "cls")
+
+
+BOUND, DYNAMIC, UNBOUND = "bound", "dynamic", "unbound"
+
+
+def binding_evidence(text: str, path: str, name: str) -> str:
+    """Whether the module binds ``name`` at module level: ``BOUND`` when a statement does (at any depth of
+    module-level ``if``/``try``/``with``/``for``, or through ``global``); ``DYNAMIC`` when none does but the
+    module may bind names no statement names (a star import, ``globals()``, ``vars()``, ``exec``, ``setattr``
+    on anything but ``self``/``cls``, a module ``__getattr__``); ``UNBOUND`` otherwise: the evidence that a
+    listed name is stale."""
+    tree = parse_python(path, text)
+    dynamic = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC_CALLS:
+            dynamic = dynamic or not (node.func.id == "setattr" and bool(node.args) and _is_self(node.args[0]))
+        if isinstance(node, ast.Global) and name in node.names:
+            return BOUND
+    for node in _module_scope(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name in (name, "__getattr__"):
-                return False
-            continue  # a body binds its own scope
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if node.name == name:
+                return BOUND
+            dynamic = dynamic or node.name == "__getattr__"
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                if alias.name == "*" or (alias.asname or alias.name.split(".")[0]) == name:
-                    return False
-            continue
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)) and child.id == name:
-                return False
-            if isinstance(child, (ast.stmt, ast.expr, ast.excepthandler, ast.comprehension, ast.withitem)) or (
-                hasattr(ast, "match_case") and isinstance(child, getattr(ast, "match_case"))
-            ):
-                pending.append(child)
-        if isinstance(node, ast.ExceptHandler) and node.name == name:
-            return False
-        if hasattr(ast, "MatchAs") and isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name == name:
-            return False
-    return True
+                if alias.name == "*":
+                    dynamic = True
+                elif (alias.asname or alias.name.split(".")[0]) == name:
+                    return BOUND
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if node.id == name:
+                return BOUND
+        elif isinstance(node, _NAMED_TARGETS) and (getattr(node, "name", None) or getattr(node, "rest", None)) == name:
+            return BOUND  # ``except E as name``, ``case ... as name``, ``case [*name]``, ``case {**name}``
+    return DYNAMIC if dynamic else UNBOUND
 
 
 # --------------------------------------------------------------------------- the primitive
@@ -258,8 +278,9 @@ class ModuleAll:
             rendered = template.format(module="modeling_x")
         except (KeyError, IndexError, ValueError) as exc:
             return f"import is not a template with only {{module}}: {exc}"
-        if "\n" in rendered or _parse_import(rendered + "\n") is None:
-            return f"import must be one `from ... import ...` statement, not {template!r}"
+        form = None if "\n" in rendered else _parse_import(rendered + "\n")
+        if form is None or form.level == 0:
+            return f"import must be one relative `from .{{module}} import ...` statement, not {template!r}"
         return None
 
     # ------------------------------------------------------------------ check
@@ -330,21 +351,32 @@ class ModuleAll:
         for symbol in place.required:
             if symbol not in listed:
                 out.append(
-                    finding(rule, "missing", symbol, folder, place.path, written.line, 1, f"{symbol} is missing from {where}")
+                    finding(
+                        rule,
+                        "missing",
+                        symbol,
+                        folder,
+                        place.path,
+                        written.line,
+                        1,
+                        f"{symbol} is missing from {where}",
+                    )
                 )
         for located in written.names:
             if facts.exposes(located.name) or located.name in place.anchors:
                 continue
-            if provably_unbound(text, place.path, located.name):
+            evidence = binding_evidence(text, place.path, located.name)
+            if evidence == BOUND:
+                continue  # bound by a statement the skeleton does not keep (inside ``try:``, say)
+            fixable = evidence == UNBOUND
+            if fixable:
                 message = f"{located.name} is listed in {where} but the module does not define or import it"
-                fixable = True
             else:
                 message = (
                     f"{located.name} is listed in {where}; no statement of the module defines or imports it, but "
                     "the module may bind names dynamically (a star import, globals(), setattr, exec, a module "
                     "__getattr__), so nothing proves it stale: remove it by hand"
                 )
-                fixable = False
             out.append(
                 finding(rule, "stale", located.name, folder, place.path, located.line, located.col, message, fixable)
             )
@@ -409,7 +441,7 @@ class ModuleAll:
         for init_path, stems in star_imports.items():
             text = ctx.index.text(init_path)
             if text is not None:
-                new = add_imports(text, [layout.import_text(s) for s in stems], layout, init_path)
+                new = add_imports(text, [layout.import_text(s) for s in stems], init_path)
                 if new != text:
                     out[init_path] = new
         return out
@@ -452,13 +484,13 @@ class _Comments(cst.CSTVisitor):
 
 
 def _list_statement(node: cst.CSTNode, name: str) -> Optional[cst.Assign]:
-    if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and isinstance(node.body[0], cst.Assign)):
+    if not (
+        isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and isinstance(node.body[0], cst.Assign)
+    ):
         return None
     assign = node.body[0]
-    if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
-        if assign.targets[0].target.value == name:
-            return assign
-    return None
+    target = assign.targets[0].target if len(assign.targets) == 1 else None
+    return assign if isinstance(target, cst.Name) and target.value == name else None
 
 
 def _verified(text: str, path: str) -> str:
@@ -490,9 +522,9 @@ def set_list(text: str, layout: Layout, names: Sequence[str], path: str) -> str:
     assign.visit(comments)
     if comments.found:
         raise ValueError(f"{layout.list_name} of {path} has comments inside; edit it by hand")
-    magic = bool(value.elements) and isinstance(value.elements[-1].comma, cst.Comma)
     if isinstance(value, cst.Tuple):
         raise ValueError(f"{layout.list_name} of {path} is a tuple; edit it by hand")
+    magic = bool(value.elements) and isinstance(value.elements[-1].comma, cst.Comma)
     new = cst.parse_statement(render_list(layout.list_name, names, magic))
     assert isinstance(new, cst.SimpleStatementLine)
     body[hits[0]] = new.with_changes(leading_lines=old.leading_lines, trailing_whitespace=old.trailing_whitespace)
@@ -520,7 +552,7 @@ def _is_type_checking(node: cst.CSTNode) -> bool:
 
 
 def _module_of(node: cst.CSTNode) -> Optional[str]:
-    """The module of a relative ``from . import`` statement (dots included), else ``None``."""
+    """The module of a relative ``from .m import ...`` statement (without its dots), else ``None``."""
     if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
         return None
     small = node.body[0]
@@ -534,7 +566,7 @@ def _module_key(module: str) -> Tuple[str, str]:
     return (module.lower(), module)
 
 
-def add_imports(text: str, statements: Sequence[str], layout: Layout, path: str) -> str:
+def add_imports(text: str, statements: Sequence[str], path: str) -> str:
     """``text`` with each ``from .m import ...`` statement added to the ``if TYPE_CHECKING:`` body, before the
     first relative import whose module sorts after its own (taking over that statement's leading lines),
     else after the last relative import, else at the end of the body."""
@@ -566,4 +598,4 @@ def add_imports(text: str, statements: Sequence[str], layout: Layout, path: str)
     return _verified(module.with_changes(body=tuple(top)).code, path)
 
 
-__all__ = ["ModuleAll", "add_imports", "append_list", "provably_unbound", "render_list", "set_list"]
+__all__ = ["ModuleAll", "add_imports", "append_list", "binding_evidence", "render_list", "set_list"]
