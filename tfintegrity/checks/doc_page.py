@@ -94,19 +94,30 @@ class Autodoc:
         owners: Optional[Dict[str, List[str]]] = None,
     ) -> Tuple[str, bool]:
         """The model's page and whether it exists: named after a model_type or the folder, else the page
-        that documents the model's configuration (``gpt.rst`` for openai-gpt, ``transformerxl.rst``)."""
+        that documents the model's configuration (``gpt.rst`` for openai-gpt, ``transformerxl.rst``).
+        ``owners`` (see ``owners``) saves reading the folder again for each model."""
         layout = layout or self.layout(ctx, rule)
+        named = self._named_page(ctx, model, layout)
+        if named is not None:
+            return named, True
+        owned = self._page_documenting(model, ctx.backend.class_prefix, owners or self.owners(ctx, layout))
+        if owned is not None:
+            return owned, True
+        stems = self._stems(model)
+        return layout.new_page(stems[0] if model.model_types else stems[-1]), False
+
+    @staticmethod
+    def _stems(model: Model) -> List[str]:
         base = model.folder.rsplit("/", 1)[-1]
-        stems = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
-        for stem in stems:
+        return [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
+
+    def _named_page(self, ctx: Context, model: Model, layout: PageLayout) -> Optional[str]:
+        for stem in self._stems(model):
             for suffix in layout.suffixes:
                 rel = f"{layout.doc_dir}/{stem}{suffix}"
                 if ctx.index.exists(rel):
-                    return rel, True
-        owned = self._page_documenting(model, ctx.backend.class_prefix, self.owners(ctx, layout) if owners is None else owners)
-        if owned is not None:
-            return owned, True
-        return layout.new_page(model.model_types[0][0] if model.model_types else base.replace("_", "-")), False
+                    return rel
+        return None
 
     def owners(self, ctx: Context, layout: PageLayout) -> Dict[str, List[str]]:
         """Documented name -> the pages of the folder that document it."""
@@ -145,14 +156,18 @@ class Autodoc:
         wanted = [(m, self.documented(rule, m)) for m in ctx.models()]
         wanted = [(m, classes) for m, classes in wanted if classes]
         if not layout.present:
-            if wanted:
-                out.append(self._no_pages(rule, layout, wanted))
+            if wanted:  # one line for the whole tree, never one per class: nothing is missing, nothing is read
+                dirs = rule.params.get("doc_dirs") or [rule.params["doc_dir"]]
+                ctx.note(
+                    f"{rule.code}: this tree has no {' or '.join(ctx.path(d) for d in dirs)} (a source distribution?); "
+                    f"nothing to check ({sum(len(c) for _, c in wanted)} classes of {len(wanted)} models have no doc pages here)"
+                )
             return out
-        owners: Optional[Dict[str, List[str]]] = None
+        owners: Optional[Dict[str, List[str]]] = None  # read once, for the first page not named after its model
         for model, classes in wanted:
-            if owners is None and not self._named_page_exists(ctx, model, layout):
+            if owners is None and self._named_page(ctx, model, layout) is None:
                 owners = self.owners(ctx, layout)
-            page, exists = self.page_of(ctx, rule, model, layout, owners or {})
+            page, exists = self.page_of(ctx, rule, model, layout, owners)
             if not exists:
                 out.extend(self._no_page(rule, model, classes, page))
                 continue
@@ -162,30 +177,6 @@ class Autodoc:
             out.extend(self._duplicates(rule, model, facts))
             out.extend(self._stale(ctx, rule, model, facts))
         return out
-
-    def _named_page_exists(self, ctx: Context, model: Model, layout: PageLayout) -> bool:
-        base = model.folder.rsplit("/", 1)[-1]
-        stems = [t for t, _ in model.model_types] + [base, base.replace("_", "-")]
-        return any(ctx.index.exists(f"{layout.doc_dir}/{s}{x}") for s in stems for x in layout.suffixes)
-
-    @staticmethod
-    def _no_pages(rule: Rule, layout: PageLayout, wanted: Sequence[Tuple[Model, List[PublicClass]]]) -> Finding:
-        """One line for the whole tree: nothing to check (never one per class)."""
-        dirs = rule.params.get("doc_dirs") or [rule.params["doc_dir"]]
-        classes = sum(len(c) for _, c in wanted)
-        return finding(
-            rule,
-            "missing",
-            layout.doc_dir,
-            "",
-            layout.doc_dir,
-            1,
-            1,
-            f"no doc pages to check: the tree has none of {', '.join(dirs)} (a source distribution?); "
-            f"the doc sections of {classes} classes of {len(wanted)} models are not checked",
-            fixable=False,
-            place=f"{layout.doc_dir}:{rule.slug}",
-        )
 
     @staticmethod
     def _no_page(rule: Rule, model: Model, classes: Sequence[PublicClass], page: str) -> List[Finding]:

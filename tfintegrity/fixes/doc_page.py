@@ -43,6 +43,7 @@ class SectionStyle:
     header_gap: int = 1  # blank lines between the header and the directive
     prefix: str = ""  # written before the name: ``transformers.`` in ``.. autoclass:: transformers.TFX``
     indent: str = "    "  # of the member lines
+    trailing: str = ""  # after a member line (a page of 4.24.0 writes `    - call `)
 
 
 @dataclass(frozen=True)
@@ -66,21 +67,35 @@ def _member_lines(lines: Sequence[str], entry: AutodocEntry) -> Sequence[str]:
     return lines[entry.autodoc_line : entry.end_line]
 
 
-def derive_style(shape: str, lines: Sequence[str], reference: Sequence[AutodocEntry]) -> SectionStyle:
-    """How ``reference`` (the page's sections this one should look like) write themselves."""
+def derive_style(
+    shape: str, lines: Sequence[str], reference: Sequence[AutodocEntry], twin: Optional[AutodocEntry] = None
+) -> SectionStyle:
+    """How ``reference`` (the page's sections this one should look like) write themselves; the name is
+    prefixed as the counterpart's section prefixes it (``transformers.TFSwinForImageClassification``
+    beside ``transformers.SwinForImageClassification``)."""
+    title = 2 if shape == doc_readers.RST else 1  # lines of a header (title and underline)
     headed = [e for e in reference if e.header is not None]
-    gaps = [e.autodoc_line - e.line - (2 if shape == doc_readers.RST else 1) for e in headed]
-    prefixes = [e.written[: -len(e.name)] for e in reference]
-    indents = [m[: len(m) - len(m.lstrip())] for e in reference for m in _member_lines(lines, e)[:1]]
-    common = dict(header_gap=_mode(gaps, 1), prefix=_mode(prefixes, ""), indent=_mode(indents, "    "))
+    # Blank lines between header and directive, where nothing else is (no ``See BartModel ...`` prose).
+    gaps = [
+        e.autodoc_line - e.line - title
+        for e in headed
+        if not any(line.strip() for line in lines[e.line - 1 + title : e.autodoc_line - 1])
+    ]
+    prefixes = [e.written[: -len(e.name)] for e in ([twin] if twin is not None else reference)]
+    firsts = [m for e in reference for m in _member_lines(lines, e)[:1]]
+    indent = _mode([m[: len(m) - len(m.lstrip())] for m in firsts], "    ")
+    trailing = _mode([m[len(m.rstrip()) :] for m in firsts], "")
+    header_gap, prefix = _mode(gaps, 1), _mode(prefixes, "")
     if shape == doc_readers.RST:
-        underlines = [(lines[e.line], len(lines[e.line - 1])) for e in headed if e.line < len(lines)]
+        # (underline, title width) of each header; the page's underlines are as wide as their titles, or fixed.
+        underlines = [(lines[e.line].rstrip(), len(lines[e.line - 1])) for e in headed if e.line < len(lines)]
         char = _mode([u[:1] for u, _ in underlines], "~")
-        fitted = sum(1 for u, title in underlines if len(u.rstrip()) == title)
-        fixed = _mode([len(u.rstrip()) for u, _ in underlines], 0)
-        return SectionStyle(shape, header=char, underline=0 if fitted * 2 > len(underlines) else fixed, **common)
-    marks = [lines[e.line - 1].split(" ", 1)[0] for e in headed]
-    return SectionStyle(shape, header=_mode(marks, "##"), **common)
+        fitted = sum(1 for u, width in underlines if len(u) == width)
+        fixed = _mode([len(u) for u, _ in underlines], 0)
+        underline = 0 if fitted * 2 > len(underlines) else fixed
+        return SectionStyle(shape, char, underline, header_gap, prefix, indent, trailing)
+    marks = _mode([lines[e.line - 1].split(" ", 1)[0] for e in headed], "##")
+    return SectionStyle(shape, marks, 0, header_gap, prefix, indent, trailing)
 
 
 def _markdown_section(style: SectionStyle, name: str, members: Members) -> List[str]:
@@ -89,7 +104,11 @@ def _markdown_section(style: SectionStyle, name: str, members: Members) -> List[
 
 
 def _markdown_members(style: SectionStyle, members: Members) -> List[str]:
-    return [f"{style.indent}- {m}" for m in members.names]
+    return [f"{style.indent}- {m}{style.trailing}" for m in members.names]
+
+
+def _markdown_add_first(style: SectionStyle, written: Sequence[str], member: str) -> List[str]:
+    return [f"{style.indent}- {member}{style.trailing}", *written]
 
 
 def _rst_section(style: SectionStyle, name: str, members: Members) -> List[str]:
@@ -100,19 +119,33 @@ def _rst_section(style: SectionStyle, name: str, members: Members) -> List[str]:
 
 def _rst_members(style: SectionStyle, members: Members) -> List[str]:
     if members.every:
-        return [f"{style.indent}:members:"]
-    return [f"{style.indent}:members: {', '.join(members.names)}"] if members.names else []
+        return [f"{style.indent}:members:{style.trailing}"]
+    return [f"{style.indent}:members: {', '.join(members.names)}{style.trailing}"] if members.names else []
+
+
+_RST_MEMBERS = re.compile(r"(\s+:members:)[ \t]*")
+
+
+def _rst_add_first(style: SectionStyle, written: Sequence[str], member: str) -> List[str]:
+    out = list(written)
+    for index, line in enumerate(out):
+        match = _RST_MEMBERS.match(line)
+        if match is not None:
+            out[index] = f"{match.group(1)} {member}, {line[match.end():]}"
+            return out
+    return out + _rst_members(style, Members((member,)))
 
 
 @dataclass(frozen=True)
 class Renderer:
-    section: Callable[[SectionStyle, str, Members], List[str]]
-    members: Callable[[SectionStyle, Members], List[str]]
+    section: Callable[[SectionStyle, str, Members], List[str]]  # a whole section
+    members: Callable[[SectionStyle, Members], List[str]]  # a member list for a section that has none
+    add_first: Callable[[SectionStyle, Sequence[str], str], List[str]]  # a member put first into the lines of a list
 
 
 RENDERERS: Dict[str, Renderer] = {
-    doc_readers.MARKDOWN: Renderer(_markdown_section, _markdown_members),
-    doc_readers.RST: Renderer(_rst_section, _rst_members),
+    doc_readers.MARKDOWN: Renderer(_markdown_section, _markdown_members, _markdown_add_first),
+    doc_readers.RST: Renderer(_rst_section, _rst_members, _rst_add_first),
 }
 
 
@@ -127,15 +160,24 @@ def twin_of(name: str, entries: Sequence[AutodocEntry], prefix: str) -> Optional
 
 
 def mirrored_members(
-    name: str, entries: Sequence[AutodocEntry], prefix: str, member: str, twin_member: str, methods: Sequence[str]
+    name: str,
+    entries: Sequence[AutodocEntry],
+    prefix: str,
+    member: str,
+    twin_member: str,
+    methods: Sequence[str],
+    siblings: Sequence[AutodocEntry] = (),
 ) -> Members:
     """The member list of the counterpart's section (``forward`` read as ``call``) as far as the class
     defines those methods, else just ``member``: ``TFCLIPModel`` gets ``call``, ``get_text_features``,
     ``get_image_features`` as ``CLIPModel`` has; ``TFWav2Vec2ForCTC`` has no ``load_adapter``. A counterpart
-    documenting every member gets the same."""
+    documenting every member (a bare ``:members:``) gets the same, unless most of the class's ``siblings``
+    (the model's other sections of its backend) name their members."""
     twin = twin_of(name, entries, prefix)
     if twin is not None and twin.all_members:
-        return Members((), every=True)
+        if 2 * sum(1 for e in siblings if e.all_members) >= len(siblings):
+            return Members((), every=True)
+        return Members((member,))
     if twin is None or twin_member not in twin.members:
         return Members((member,))
     return Members(tuple(member if m == twin_member else m for m in twin.members if m == twin_member or m in methods))
@@ -144,7 +186,7 @@ def mirrored_members(
 # --------------------------------------------------------------------------- the plan
 
 
-def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: "Autodoc") -> Dict[str, str]:
+def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: Autodoc) -> Dict[str, str]:
     out: Dict[str, str] = {}
     by_page: Dict[str, List[Finding]] = {}
     for item in findings:
@@ -166,7 +208,7 @@ def plan_doc_page(ctx: Context, rule: Rule, findings: Sequence[Finding], check: 
 def _plan_page(
     ctx: Context,
     rule: Rule,
-    check: "Autodoc",
+    check: Autodoc,
     page: str,
     lines: List[str],
     entries: Sequence[AutodocEntry],
@@ -179,14 +221,16 @@ def _plan_page(
     prefix = ctx.backend.class_prefix
     twin_member = rule.params["counterpart_member"]
     by_name = {e.name: e for e in entries}
+    own = [c.name for c in check.documented(rule, model)] if model else []
     # Member lists first, bottom up (they do not move the lines of the sections above).
     for item in sorted((f for f in mine if "." in f.symbol and f.kind == "missing"), key=lambda f: -f.line):
         entry = by_name.get(item.symbol.split(".")[0])
         if entry is not None:
-            methods = class_methods(ctx, model, entry.name) if model else ()
-            lines = add_member(lines, entry, entries, renderer, shape, member, prefix, twin_member, methods)
+            methods = class_methods(ctx, model, entry.name)
+            lines = add_member(lines, entry, entries, own, shape, member, prefix, twin_member, methods)
     stale = {f.symbol for f in mine if f.kind == "stale"}
-    for entry in sorted((e for e in entries if e.name in stale), key=lambda e: -e.line):
+    after_members = read_doc_page(page, "\n".join(lines)).entries if stale else ()  # positions moved by them
+    for entry in sorted((e for e in after_members if e.name in stale), key=lambda e: -e.line):
         start, end = entry.line - 1, entry.end_line
         while end < len(lines) and not lines[end].strip():
             end += 1
@@ -194,19 +238,38 @@ def _plan_page(
     missing = [f for f in mine if f.kind == "missing" and "." not in f.symbol]
     if not missing:
         return lines
-    on_page = [e.name for e in read_doc_page(page, "\n".join(lines)).entries]
-    documented = {c.name for c in check.documented(rule, model)} if model else set()
-    classes = [c.name for c in model.classes if c.name in documented or c.name in on_page] if model else []
+    written = read_doc_page(page, "\n".join(lines)).entries
+    on_page = [e.name for e in written]
+    borrowed = {e.name for e in written if counterpart_section(e, prefix, twin_member)}
+    classes = [n for n in model_classes(ctx, model) if (n in own or n in on_page) and n not in borrowed] if model else []
     order = choose_order(classes, on_page, prefix)
     stems = [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else []
     for item in missing:
         current = read_doc_page(page, "\n".join(lines)).entries  # positions after the previous insertion
-        methods = class_methods(ctx, model, item.symbol) if model else ()
-        members = mirrored_members(item.symbol, current, prefix, member, twin_member, methods)
-        style = derive_style(shape, lines, reference_sections(item.symbol, current, order, prefix))
+        methods = class_methods(ctx, model, item.symbol)
+        siblings = [e for e in current if e.name in order and e.name != item.symbol]
+        twin = twin_of(item.symbol, current, prefix)
+        members = mirrored_members(item.symbol, current, prefix, member, twin_member, methods, siblings)
+        style = derive_style(shape, lines, reference_sections(item.symbol, current, order, prefix), twin)
         block = renderer.section(style, item.symbol, members)
         lines = insert_section(lines, current, item.symbol, order, block, prefix, rule.params["before_pattern"], stems)
     return lines
+
+
+def counterpart_section(entry: AutodocEntry, prefix: str, twin_member: str) -> bool:
+    """A section of the counterpart backend that a class without the backend's prefix shares its name with
+    (4.16.0-4.24.0's TF ``XLMRobertaForCausalLM`` and the PyTorch section ``- forward``)."""
+    return bool(prefix) and not entry.name.startswith(prefix) and twin_member in entry.members
+
+
+def model_classes(ctx: Context, model: Model) -> List[str]:
+    """The model's public classes of this backend: its main modules' in file order, then those of its other
+    modeling files (blip's ``TFBlipTextModel`` lives in ``modeling_tf_blip_text.py``, which the init does not key)."""
+    names = [c.name for c in model.classes]
+    for stem in model.modules:
+        if stem not in model.main_modules:
+            names.extend(c.name for c in ctx.catalog.public_classes(model.module_path(ctx.package, stem)))
+    return list(dict.fromkeys(names))
 
 
 def reference_sections(name: str, entries: Sequence[AutodocEntry], order: Sequence[str], prefix: str) -> List[AutodocEntry]:
@@ -216,32 +279,32 @@ def reference_sections(name: str, entries: Sequence[AutodocEntry], order: Sequen
     if own:
         return own
     twin = twin_of(name, entries, prefix)
-    return [twin] if twin is not None else list(entries)
+    return [twin] if twin is not None and twin.header is not None else list(entries)
 
 
 def add_member(
     lines: List[str],
     entry: AutodocEntry,
     entries: Sequence[AutodocEntry],
-    renderer: Renderer,
+    own: Sequence[str],
     shape: str,
     member: str,
     prefix: str,
     twin_member: str,
     methods: Sequence[str],
 ) -> List[str]:
-    """``member`` into the section's list: a section without one gets its counterpart's, mirrored; a list
-    without ``member`` gets it first (where the counterpart's list has ``forward``)."""
-    style = derive_style(shape, lines, reference_sections(entry.name, entries, [e.name for e in entries], prefix))
-    style = derive_style(shape, lines, [entry]) if entry.members else style
-    if entry.members:
-        names = Members((member, *entry.members))
-    else:
-        names = mirrored_members(entry.name, entries, prefix, member, twin_member, methods)
-        if names.every:
-            names = Members((member,))
+    """``member`` into the section's list: a section without one gets its counterpart's, mirrored, written as
+    the model's other sections write theirs; a list without ``member`` gets it first (where ``forward`` is in
+    the counterpart's)."""
+    renderer = RENDERERS[shape]
     start, end = entry.autodoc_line, entry.end_line  # the member lines, as a slice
-    return lines[:start] + renderer.members(style, names) + lines[end:]
+    if entry.members:
+        style = derive_style(shape, lines, [entry])
+        return lines[:start] + renderer.add_first(style, lines[start:end], member) + lines[end:]
+    style = derive_style(shape, lines, reference_sections(entry.name, entries, own, prefix))
+    siblings = [e for e in entries if e.name in own and e.name != entry.name]
+    names = mirrored_members(entry.name, entries, prefix, member, twin_member, methods, siblings)
+    return lines[:end] + renderer.members(style, names) + lines[end:]
 
 
 def class_methods(ctx: Context, model: Optional[Model], name: str) -> Sequence[str]:
@@ -254,10 +317,19 @@ def class_methods(ctx: Context, model: Optional[Model], name: str) -> Sequence[s
 
 
 def section_gap(entries: Sequence[AutodocEntry]) -> int:
-    """Blank lines the page keeps between sections (the most common gap; 1 when there is none)."""
+    """Blank lines the sections keep between each other (the most common gap of 1 or 2; 1 when there is none)."""
     gaps = [b.line - a.end_line - 1 for a, b in zip(entries, entries[1:]) if b.line > a.end_line]
     gaps = [g for g in gaps if g in (1, 2)]
     return max(set(gaps), key=gaps.count) if gaps else 1
+
+
+def run_gap(entries: Sequence[AutodocEntry], run: Sequence[str]) -> int:
+    """The gap between the run's sections where it has two in a row, else the page's."""
+    positions = [i for i, e in enumerate(entries) if e.name in run]
+    pairs = [entries[i : i + 2] for i, j in zip(positions, positions[1:]) if j == i + 1]
+    gaps = [b.line - a.end_line - 1 for a, b in pairs if b.line > a.end_line]
+    gaps = [g for g in gaps if g in (1, 2)]
+    return _mode(gaps, 0) or section_gap(entries)
 
 
 def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
@@ -278,7 +350,7 @@ def _end_of_twin_run(
     entries: Sequence[AutodocEntry],
     order: Sequence[str],
     prefix: str,
-    later: "re.Pattern[str]",
+    later: re.Pattern[str],
     stems: Sequence[str] = (),
 ) -> Optional[AutodocEntry]:
     """The last section of the counterparts' run (TF follows PyTorch): the last counterpart section and
@@ -302,14 +374,47 @@ def _end_of_twin_run(
 
 
 def choose_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
-    """The counterpart order or the model-file order, whichever agrees with the sections already there."""
+    """The counterpart order or the model-file order, whichever agrees with the sections already there (the
+    counterpart order when both do: 14 of the 4.31.0 pages follow only it, 2 only the model file)."""
     present = [name for name in page if name in classes]
     if not present:
         return section_order(classes, page, prefix)
-    for candidate in (list(classes), section_order(classes, page, prefix)):
+    for candidate in (section_order(classes, page, prefix), list(classes)):
         if [name for name in candidate if name in present] == present:
             return candidate
     return section_order(classes, page, prefix)
+
+
+def _after_blanks(lines: Sequence[str], at: int) -> int:
+    """Past the blank lines from ``at``, unless only blank lines follow (then ``at``)."""
+    end = at
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    return end if end < len(lines) else at
+
+
+def gap_after(
+    entries: Sequence[AutodocEntry], name: str, following: Optional[AutodocEntry], run: Sequence[str], prefix: str
+) -> int:
+    """Blank lines between a new section and the one that will follow it: those between their counterparts'
+    sections where those follow each other too (a TF run mirrors the PyTorch run's spacing), else the gap the
+    model's sections keep, else the page's."""
+    twin = twin_of(name, entries, prefix)
+    if twin is not None and following is not None and following.name.startswith(prefix):
+        index = entries.index(twin)
+        after_twin = entries[index + 1] if index + 1 < len(entries) else None
+        if (
+            after_twin is not None
+            and prefix + after_twin.name == following.name
+            and after_twin.header is not None
+            and 1 <= after_twin.line - twin.end_line - 1 <= 3
+        ):
+            return after_twin.line - twin.end_line - 1
+    return run_gap(entries, run)
+
+
+def _next_entry(entries: Sequence[AutodocEntry], line: int) -> Optional[AutodocEntry]:
+    return next((e for e in entries if e.line > line), None)
 
 
 def insert_section(
@@ -322,33 +427,35 @@ def insert_section(
     before_pattern: str,
     stems: Sequence[str] = (),
 ) -> List[str]:
-    """Insert ``name``'s section after the documented class that precedes it in ``order``, else before
-    the one that follows it, else after the page's last TF section, else at the end."""
-    by_name = {e.name: e for e in entries}
+    """Insert ``name``'s section after the last of the model's sections (in page order) that precedes it in
+    ``order``, else before the first of them, else after the counterparts' run, else before the first
+    section matching ``before_pattern``, else at the end. The blank lines already there stay in front of
+    it; the gap the model's sections keep follows it."""
     position = order.index(name) if name in order else len(order)
-    before: Optional[AutodocEntry] = next((by_name[n] for n in reversed(order[:position]) if n in by_name), None)
-    after: Optional[AutodocEntry] = next((by_name[n] for n in order[position + 1 :] if n in by_name), None)
-    gap = [""] * section_gap(entries)
-    if before is not None:
-        at = before.end_line  # index just after the previous section's last line
-        return lines[:at] + gap + list(block) + lines[at:]
-    if after is not None:
-        at = after.line - 1
-        return lines[:at] + list(block) + gap + lines[at:]
-    tf_entries = [e for e in entries if e.name in order]  # the model's own documented classes
-    if tf_entries:
-        at = tf_entries[-1].end_line
-        return lines[:at] + gap + list(block) + lines[at:]
-    later = re.compile(before_pattern)
-    after_twins = _end_of_twin_run(entries, order, prefix, later, stems)
-    if after_twins is not None:
-        at = after_twins.end_line
-        return lines[:at] + gap + list(block) + lines[at:]
-    first_later = next((e for e in entries if later.search(e.name)), None)
-    if first_later is not None:
-        at = first_later.line - 1
-        return lines[:at] + list(block) + gap + lines[at:]
-    end = len(lines)
-    while end > 0 and not lines[end - 1].strip():
-        end -= 1
-    return lines[:end] + ["", *block] + lines[end:]
+    preceding = set(order[:position])
+    run = [e for e in entries if e.name in order and e.name != name]
+
+    def gap(following: Optional[AutodocEntry]) -> List[str]:
+        return [""] * gap_after(entries, name, following, order, prefix)
+
+    before = next((e for e in reversed(run) if e.name in preceding), None)
+    if before is None and run:
+        at = run[0].line - 1
+        return lines[:at] + list(block) + gap(run[0]) + lines[at:]
+    if before is None:
+        later = re.compile(before_pattern)
+        before = _end_of_twin_run(entries, order, prefix, later, stems)
+        if before is None:
+            first_later = next((e for e in entries if later.search(e.name)), None)
+            if first_later is not None:
+                at = first_later.line - 1
+                return lines[:at] + list(block) + gap(first_later) + lines[at:]
+            end = len(lines)
+            while end > 0 and not lines[end - 1].strip():
+                end -= 1
+            return lines[:end] + ["", *block] + lines[end:]
+    at = _after_blanks(lines, before.end_line)
+    following = _next_entry(entries, before.end_line)
+    if at == before.end_line:  # the page ends here: the gap goes in front
+        return lines[:at] + gap(following) + list(block) + lines[at:]
+    return lines[:at] + list(block) + gap(following) + lines[at:]

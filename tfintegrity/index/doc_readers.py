@@ -9,7 +9,7 @@ Both give the same facts (``AutodocEntry``), so the check does not know which sh
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import AutodocEntry, DocPageFacts
@@ -31,17 +31,21 @@ def read_doc_page(path: str, text: str) -> DocPageFacts:
     return READERS[shape_of(path)](path, text)
 
 
-def _section_start(lines: List[str], index: int, header_above: Callable[[List[str], int], Optional[int]]) -> Tuple[Optional[str], int]:
-    """The header of the section whose directive is at ``index`` (over blank lines), and the section's first line."""
+def _section_start(
+    lines: List[str], index: int, header_above: Callable[[List[str], int], Optional[int]], floor: int,
+    hidden: Sequence[bool] = (),
+) -> Tuple[Optional[str], int]:
+    """The header of the section whose directive is at ``index``, and the section's first line: the nearest
+    header above it, over blank lines and prose (``See BartModel for ...``) but not over another directive
+    (line ``floor``) or a code block (``hidden`` lines)."""
     above = index - 1
-    while above >= 0 and not lines[above].strip():
+    while above > floor and not (hidden and hidden[above]):
+        if lines[above].strip():
+            start = header_above(lines, above)
+            if start is not None and start > floor:
+                return _header_text(lines[start]), start
         above -= 1
-    if above < 0:
-        return None, index
-    start = header_above(lines, above)
-    if start is None:
-        return None, index
-    return _header_text(lines[start]), start
+    return None, index
 
 
 def _header_text(line: str) -> str:
@@ -58,9 +62,22 @@ def _markdown_header(lines: List[str], above: int) -> Optional[int]:
     return above if lines[above].startswith("#") else None
 
 
+def _fenced(lines: List[str]) -> List[bool]:
+    """Which lines are inside (or open or close) a fenced code block: a ``# comment`` there is no header."""
+    out = []
+    inside = False
+    for line in lines:
+        fence = line.lstrip().startswith(("```", "~~~"))
+        out.append(inside or fence)
+        if fence:
+            inside = not inside
+    return out
+
+
 def read_markdown_page(path: str, text: str) -> DocPageFacts:
     lines = text.splitlines()
-    entries = []
+    fenced = _fenced(lines)
+    entries: List[AutodocEntry] = []
     for index, line in enumerate(lines):
         match = _AUTODOC.match(line)
         if match is None:
@@ -69,7 +86,8 @@ def read_markdown_page(path: str, text: str) -> DocPageFacts:
         if not target:
             raise TfiError("`[[autodoc]]` names no object", path, index + 1)
         written = target[0]
-        header, start = _section_start(lines, index, _markdown_header)
+        floor = entries[-1].end_line - 1 if entries else -1
+        header, start = _section_start(lines, index, _markdown_header, floor, fenced)
         members = []
         end = index
         while end + 1 < len(lines):
@@ -113,7 +131,7 @@ def _rst_header(lines: List[str], above: int) -> Optional[int]:
 
 def read_rst_page(path: str, text: str) -> DocPageFacts:
     lines = text.splitlines()
-    entries = []
+    entries: List[AutodocEntry] = []
     for index, line in enumerate(lines):
         match = _DIRECTIVE.match(line)
         if match is None:
@@ -122,7 +140,8 @@ def read_rst_page(path: str, text: str) -> DocPageFacts:
         if not target:
             raise TfiError("`.. autoclass::` names no object", path, index + 1)
         written = target[0]
-        header, start = _section_start(lines, index, _rst_header)
+        floor = entries[-1].end_line - 1 if entries else -1
+        header, start = _section_start(lines, index, _rst_header, floor)
         # The directive's options: the indented lines right below it; a value goes on over deeper lines.
         members: List[str] = []
         all_members = False
