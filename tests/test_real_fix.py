@@ -23,10 +23,10 @@ from tfintegrity.index.repo import RepoIndex
 
 SEED = 20231126
 SINGLE_COUNT = 210
-WHOLE_MODEL_TARGET = 0.90  # issue 3's target: NOT met yet (see README "Fix fidelity")
+WHOLE_MODEL_TARGET = 0.75  # issue 9's target for 4.31.0: NOT met (see README "Fix fidelity")
 # Regression floors at the measured figures; raise them as the remaining causes are fixed.
 SINGLE_FLOOR = 0.97
-WHOLE_MODEL_FLOOR = 0.48
+WHOLE_MODEL_FLOOR = 0.54
 WORKERS = 2
 
 # Models whose whole-model restoration is not byte-identical, and why: in each, the release itself
@@ -37,17 +37,18 @@ BLOCK_SPACING = "the release's model __init__.py has two blank lines, or none, a
 HEADER_TYPO = "a `##` header on the release's page differs from the class it documents (upstream typo)"
 PAGE_ORDER = "the page's TF sections follow neither the PyTorch sections' order nor the model file's"
 PAGE_SPACING = "the page separates its sections by one or two blank lines, mixed"
+FILE_ORDER = ("the page keeps the model file's order; with the model's sections gone both that and the PyTorch "
+              "order fit what is left, and the fix takes the PyTorch order (14 pages of 4.31.0 follow only it)")
 PAGE_PLACE = "the page's TF run does not follow the PyTorch run (other sections sit between)"
 SINGLE_EXTEND = "the top init writes `.extend([\"X\"])` for one name where 102 other statements write `.append(\"X\")`"
 WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
     "bert": HEADER_TYPO + " (TFBertModelLMHeadModel)",
     "blenderbot": BLOCK_SPACING,
-    "blip": PAGE_ORDER,
+    "blip": PAGE_SPACING,
     "camembert": HEADER_TYPO + " (TFCamembertForCasualLM); the page lists no members at all",
     "convbert": "TF_MODEL_FOR_TEXT_ENCODING_MAPPING_NAMES maps convbert although PyTorch does not (the one TF entry "
                 "with no PyTorch counterpart)",
     "convnext": MAGIC_COMMA + "; " + PAGE_SPACING,
-    "cvt": MAGIC_COMMA,
     "data2vec": "the model init uses the legacy `if is_tf_available():` form, the fix writes the try/except form",
     "deberta": "the page documents TFDebertaPreTrainedModel, a base class the rule does not require",
     "deberta_v2": "the page documents TFDebertaV2PreTrainedModel; the init has the TF block before the torch block",
@@ -58,19 +59,16 @@ WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
     "longformer": PAGE_ORDER,
     "opt": PAGE_PLACE + " (the TF run sits between PyTorch sections); " + MAGIC_COMMA,
     "rag": MAGIC_COMMA,
-    "rembert": PAGE_ORDER,
-    "regnet": PAGE_SPACING,
+    "rembert": FILE_ORDER,
     "resnet": PAGE_SPACING,
-    "roformer": PAGE_ORDER,
+    "roformer": FILE_ORDER,
     "sam": MAGIC_COMMA + "; " + BLOCK_SPACING + "; " + PAGE_SPACING,
     "segformer": PAGE_ORDER + "; " + BLOCK_SPACING,
     "speech_to_text": "the model init has the TF block before the torch block",
-    "swin": "the page writes `[[autodoc]] transformers.TFSwinForImageClassification` (dotted)",
-    "tapas": "the page has no blank line between a TF header and its [[autodoc]] line; " + BLOCK_SPACING,
-    "vision_encoder_decoder": SINGLE_EXTEND,
+    "tapas": "blank lines of the page hold four spaces; the page has no blank line between a TF header and its [[autodoc]] line; " + BLOCK_SPACING,
     "vision_text_dual_encoder": "the model init has the TF block after the Flax block; " + SINGLE_EXTEND + "; " + PAGE_SPACING,
     "vit": MAGIC_COMMA + " (top init and model init)",
-    "vit_mae": MAGIC_COMMA + "; the page writes `transformers.TFViTMAEForPreTraining` (dotted); " + PAGE_SPACING,
+    "vit_mae": MAGIC_COMMA + " (top init and model init)",
     "wav2vec2": PAGE_ORDER,
     "whisper": PAGE_SPACING,
     "xglm": MAGIC_COMMA + "; " + BLOCK_SPACING,
