@@ -13,18 +13,20 @@ from tfintegrity import cli
 
 # release -> code -> a text the layout line must contain
 EXPECTED: Dict[str, Dict[str, str]] = {
-    "4.2.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "requires_tf", "TFI007": "no list"},
+    "4.2.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI005": "objects (*_MAPPING, objects keyed by config_class)",
+              "TFI006": "requires_tf", "TFI007": "no list", "TFI008": "docs/source/model_doc/*.rst"},
     "4.10.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "class X:",
                "TFI007": "utils/documentation_tests.txt (listed"},
-    "4.16.0": {"TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "from ..file_utils import DummyObject",
+    "4.16.0": {"TFI008": "docs/source/model_doc/*.mdx", "TFI001": "if blocks", "TFI003": ": if blocks", "TFI006": "from ..file_utils import DummyObject",
                "TFI007": "utils/documentation_tests.txt (listed"},
     "4.18.0": {"TFI003": ": if blocks", "TFI006": "# flake8: noqa", "TFI007": "utils/documentation_tests.txt"},
     "4.20.0": {"TFI001": "try blocks", "TFI003": ": try blocks", "TFI006": "metaclass=DummyObject"},
     "4.24.0": {"TFI003": ": try blocks", "TFI006": "# flake8: noqa"},
     "4.28.0": {"TFI003": ": try blocks", "TFI007": "utils/documentation_tests.txt (listed"},
-    "4.31.0": {"TFI001": "66 try blocks, 1 if blocks", "TFI003": ": try blocks"},
+    "4.31.0": {"TFI001": "66 try blocks, 1 if blocks", "TFI003": ": try blocks",
+               "TFI005": "names (*_MAPPING_NAMES, strings keyed by model_type)", "TFI008": "docs/source/en/model_doc/*.md"},
     "4.32.0": {"TFI003": ": try blocks", "TFI007": "utils/not_doctested.txt (excluded"},
-    "4.48.0": {"TFI001": "67 computed", "TFI003": ": try blocks", "TFI007": "no list"},
+    "4.48.0": {"TFI008": "no doc folder", "TFI001": "67 computed", "TFI003": ": try blocks", "TFI007": "no list"},
 }
 
 

@@ -233,6 +233,16 @@ class AutoMapping:
 
     # ------------------------------------------------------------------ check
 
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        path = ctx.path(rule.target)
+        auto = self.read(ctx, rule, path)
+        if auto is None:
+            return f"{path}: missing"
+        layout = next((item for item in layouts_of(rule.params) if item.name == auto.layout), None)
+        if layout is None:
+            return f"{path}: {auto.layout or 'no known layout'}"
+        return f"{path}: {layout.name} (*{layout.mapping_suffix}, {layout.entries} keyed by {layout.key})"
+
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         path = ctx.path(rule.target)
         auto = self.read(ctx, rule, path)

@@ -89,6 +89,12 @@ class Autodoc:
             return PageLayout(doc_dir, (written, *(s for s in suffixes if s != written)))
         return PageLayout(ctx.path(dirs[0]), tuple(suffixes), present=False)
 
+    def describe_layout(self, ctx: Context, rule: Rule) -> str:
+        layout = self.layout(ctx, rule)
+        if not layout.present:
+            return "no doc folder (nothing to check)"
+        return f"{layout.doc_dir}/*{layout.suffixes[0]}"
+
     def page_of(
         self, ctx: Context, rule: Rule, model: Model, layout: Optional[PageLayout] = None,
         owners: Optional[Dict[str, List[str]]] = None,
