@@ -384,7 +384,7 @@ class AutoMapping:
                             place=f"{path}:{rule.slug}:{mapping.name}",
                         )
                     )
-        return [f for f in out if not f.model or ctx.in_scope(f.model)]
+        return out
 
     @staticmethod
     def _shown_key(layout: AutoLayout, key: str) -> str:

@@ -352,13 +352,16 @@ class ImportSource:
         return ctx.catalog.folder_of_module(module)
 
     @staticmethod
-    def lacks(ctx: Context, init_path_: str, module: str) -> str:
-        rel = init_path_.rsplit("/", 1)[0] + "/" + module.replace(".", "/")
+    def module_path(init_path_: str, module: str) -> str:
+        """The root-relative path, without suffix, of a relative ``module`` of the init at ``init_path_``."""
+        return init_path_.rsplit("/", 1)[0] + "/" + module.replace(".", "/")
+
+    def lacks(self, ctx: Context, init_path_: str, module: str) -> str:
+        rel = self.module_path(init_path_, module)
         return "does not define it" if ctx.index.exists(rel + ".py") or ctx.index.is_dir(rel) else "does not exist"
 
     def exposes(self, ctx: Context, init_path_: str, module: str, name: str) -> bool:
-        base = init_path_.rsplit("/", 1)[0]
-        rel = base + "/" + module.replace(".", "/")
+        rel = self.module_path(init_path_, module)
         facts, init = ctx.index.resolve(rel)
         if facts is not None:
             return facts.exposes(name)

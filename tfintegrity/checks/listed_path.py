@@ -178,7 +178,7 @@ class ListedPath:
             seen.add(line_text)
         if lines != ordered and kept_sorted(lines, rule.params.get("sorted_share", 0.98)):
             out.append(finding(rule, "order", path, "", path, 1, 1, f"{path} is not sorted", place=place))
-        return [f for f in out if not f.model or ctx.in_scope(f.model)]
+        return out
 
     def plan(self, ctx: Context, rule: Rule, findings: Sequence[Finding]) -> Dict[str, str]:
         layout = self.layout(ctx, rule)

@@ -231,6 +231,10 @@ class Catalog:
                 facts = self.index.module(f"{self.models_dir}/{folder}/{stem}.py")
                 if facts is not None and facts.exposes(name) and self.defines_anywhere(name):
                     exports[name] = stem
+        package_exports = tuple(exports)
+        if init is not None and init.computed:
+            required = {c.name for c in (*classes, *constants)}
+            package_exports = tuple(n for n in exports if n in required)
         config_types: List[Tuple[str, str]] = []
         for config_path in self.index.glob(f"{self.models_dir}/{folder}", "configuration_*.py"):
             config = self.index.config(config_path)
@@ -246,13 +250,7 @@ class Catalog:
             classes=tuple(classes),
             constants=tuple(constants),
             exports=exports,
-            package_exports=tuple(
-                n
-                for n in exports
-                if not (init is not None and init.computed)
-                or n in {c.name for c in classes}
-                or n in {c.name for c in constants}
-            ),
+            package_exports=package_exports,
         )
 
     def defined_anywhere(self) -> Dict[str, List[str]]:
