@@ -108,14 +108,11 @@ class AutoMapping:
     # ------------------------------------------------------------------ reading
 
     def read(self, ctx: Context, rule: Rule, path: str) -> Optional[AutoFacts]:
-        """The auto module at ``path`` read in the first of the rule's layouts it is written in (memoized
-        per index; ``None`` when the file does not exist)."""
+        """The auto module at ``path`` read in the first of the rule's layouts it is written in (facts of
+        the index; ``None`` when the file does not exist)."""
         layouts = layouts_of(rule.params)
-        key = ("auto_layouts", path, layouts)
-        if key not in ctx.index.memo:
-            text = ctx.index.text(path)
-            ctx.index.memo[key] = None if text is None else read_auto_layouts(path, text, layouts)
-        return ctx.index.memo[key]  # type: ignore[return-value]
+        kind = "auto_layouts:" + repr(layouts)
+        return ctx.index.derived(kind, path, lambda rel, text: read_auto_layouts(rel, text, layouts))
 
     @staticmethod
     def layout_of(rule: Rule, auto: AutoFacts) -> AutoLayout:

@@ -185,6 +185,11 @@ class RepoIndex:
     def doc_page(self, rel: str) -> Optional[DocPageFacts]:
         return self._facts_of("doc_page", rel, doc_readers.read_doc_page)
 
+    def derived(self, kind: str, rel: str, reader: Callable[[str, str], T]) -> Optional[T]:
+        """Facts of the file read by ``reader``, a pure function of (path, text); ``kind`` names the reader
+        and every parameter it closes over (so facts of two parameter sets never mix)."""
+        return self._facts_of(kind, rel, reader)
+
     def resolve(self, rel: str) -> Tuple[Optional[ModuleFacts], Optional[InitFacts]]:
         """What a dotted import names, given as a path without suffix: the module ``rel.py``, else the
         package ``rel/__init__.py`` (each ``None`` when it does not exist)."""
