@@ -293,7 +293,7 @@ def test_a_name_the_module_does_not_bind_is_stale_and_removed(root: Path) -> Non
     assert snapshot(root) == original
 
 
-def test_a_name_bound_where_the_skeleton_does_not_look_is_not_stale(root: Path) -> None:
+def test_a_name_bound_inside_a_module_level_block_is_not_stale(root: Path) -> None:
     edit(root, FOO_TF, '    "TFFooForMaskedLM",\n', '    "TFFooFast",\n    "TFFooForMaskedLM",\n')
     edit(
         root,

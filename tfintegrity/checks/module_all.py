@@ -31,7 +31,7 @@ from tfintegrity.index.catalog import Model
 from tfintegrity.index.readers import parse_python, strings_of
 from tfintegrity.ruleset import Rule
 
-# The list name the skeleton reader keeps (``ModuleFacts.all_names``); another name is read with a full parse.
+# The list name the module reader keeps (``ModuleFacts.all_names``); another name is read with a parse of its own.
 READER_LIST_NAME = "__all__"
 ORDERS: Mapping[str, Callable[[Iterable[str]], List[str]]] = {
     "isort": pysource.isort_names,  # ruff isort / RUF022: constants, classes, others; case-insensitive, natural
@@ -168,7 +168,7 @@ def module_places(ctx: Context, rule: Rule, layout: Layout) -> List[Tuple[Module
 
 
 def export_list(ctx: Context, path: str, facts: ModuleFacts, name: str) -> Optional[ExportList]:
-    """The module's ``name = [...]``: from the skeleton for ``__all__``, else from a full parse."""
+    """The module's ``name = [...]``: from the module facts for ``__all__``, else from a parse of its own."""
     if name == READER_LIST_NAME:
         return facts.all_names
     text = ctx.index.text(path) or ""
@@ -367,7 +367,7 @@ class ModuleAll:
                 continue
             evidence = binding_evidence(text, place.path, located.name)
             if evidence == BOUND:
-                continue  # bound by a statement the skeleton does not keep (inside ``try:``, say)
+                continue  # bound by a statement the module facts do not keep (inside ``try:``, say)
             fixable = evidence == UNBOUND
             if fixable:
                 message = f"{located.name} is listed in {where} but the module does not define or import it"

@@ -1,15 +1,14 @@
 """Readers that turn one file's text into facts, with the standard library's ``ast``.
 
-Nothing here imports or executes the code it reads. Modeling files are large and only their
-top-level skeleton matters (class headers, imports, bound names), so they are read through
-``skeleton``: every other line is blanked before parsing, which keeps line numbers exact and costs a
-fraction of a full parse. If the skeleton does not parse (a statement start inside a string, say),
-the whole file is parsed instead, and a real syntax error is reported with its line.
+Nothing here imports or executes the code it reads. Every file is parsed completely, so a file Python
+cannot compile is always an error with its line; the index caches the facts per content, so a file is
+parsed once, not on every run.
 """
 
 from __future__ import annotations
 
 import ast
+import gc
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -36,7 +35,13 @@ STRUCTURE_CALL = "define_import_structure"
 
 
 def parse_python(path: str, text: str) -> ast.Module:
-    """Parse ``text`` or raise a one-line ``TfiError`` naming the file and line."""
+    """Parse ``text`` completely or raise a one-line ``TfiError`` naming the file and line.
+
+    The cyclic garbage collector is paused meanwhile: a syntax tree has no cycles, and the collector's
+    passes over a growing heap of fresh nodes would otherwise double the cost of the parse.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return ast.parse(text, filename=path)
     except (SyntaxError, ValueError) as exc:  # a NUL byte: ValueError, or SyntaxError without a line
@@ -48,97 +53,16 @@ def parse_python(path: str, text: str) -> ast.Module:
         raise TfiError(
             f"cannot parse Python: {type(exc).__name__}: input too large or too deeply nested", path
         ) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- modeling files
 
-_STATEMENT_START = re.compile(r"(class|def|async def|from|import)\b|@|([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)")
-_OPEN = "([{"
-_CLOSE = ")]}"
-
-
-def _code_part(line: str) -> Tuple[str, int]:
-    """The line without its comment, and the bracket depth change of that part."""
-    depth = 0
-    quote = ""
-    for pos, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = ""
-            continue
-        if char in "\"'":
-            quote = char
-        elif char == "#":
-            return line[:pos].rstrip(), depth
-        elif char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth -= 1
-    return line.rstrip(), depth
-
-
-def _statement_extent(lines: List[str], start: int) -> int:
-    """Index of the last line of the bracketed statement starting at ``start``."""
-    depth = 0
-    end = start
-    while end < len(lines):
-        code, delta = _code_part(lines[end])
-        depth += delta
-        if depth <= 0 and not code.endswith("\\"):
-            return end
-        end += 1
-    return len(lines) - 1
-
-
-def skeleton(text: str) -> str:
-    """The file's top-level class headers, decorators, imports and bound names; other lines blank."""
-    lines = text.split("\n")
-    out = [""] * len(lines)
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        match = _STATEMENT_START.match(line) if line[:1] not in ("", " ", "\t", "#") else None
-        if match is None:
-            i += 1
-            continue
-        keyword, assigned = match.group(1), match.group(2)
-        if assigned is not None and assigned != "__all__":
-            out[i] = f"{assigned} = None"
-            i += 1
-            continue
-        end = _statement_extent(lines, i)
-        out[i : end + 1] = lines[i : end + 1]
-        methods = _method_lines(lines, end + 1) if keyword == "class" else {}
-        if keyword in ("class", "def", "async def"):
-            code, _ = _code_part(lines[end])
-            if code.endswith(":") and not methods:
-                out[end] = code + " ..."
-        for index, name in methods.items():
-            out[index] = f"    def {name}(self): ..."
-        i = end + 1
-    return "\n".join(out)
-
-
-_METHOD = re.compile(r"    (?:async\s+)?def\s+(\w+)\s*\(")
-
-
-def _method_lines(lines: List[str], start: int) -> Dict[int, str]:
-    """Line index -> name of each method defined directly in the class body starting at ``start``."""
-    found: Dict[int, str] = {}
-    index = start
-    while index < len(lines) and (not lines[index][:1] or lines[index][:1] in (" ", "\t", "#")):
-        match = _METHOD.match(lines[index])
-        if match is not None:
-            found[index] = match.group(1)
-        index += 1
-    return found
-
 
 def read_module(path: str, text: str) -> ModuleFacts:
-    try:
-        tree = ast.parse(skeleton(text), filename=path)
-    except (SyntaxError, ValueError, RecursionError):
-        tree = parse_python(path, text)
+    tree = parse_python(path, text)
     classes: Dict[str, ClassFact] = {}
     defined = set()
     imports: Dict[str, ImportedName] = {}
@@ -313,7 +237,11 @@ def read_init(path: str, text: str) -> InitFacts:
             structure_guards.append(GuardBlock(guard, node.lineno, end, statements, (), unread, form))
             continue
         target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(target, ast.Name) and target.id == STRUCTURE_NAME:
+        if (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and isinstance(target, ast.Name)
+            and target.id == STRUCTURE_NAME
+        ):
             structure_line = node.lineno
         if (
             isinstance(node, ast.Assign)
