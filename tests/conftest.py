@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import realtree  # noqa: E402
+
+# The fact cache is off in tests (and the tool's subprocesses), so that a check writes nothing into the
+# trees the tests compare; the tests of the cache itself turn it on (tests/index/test_cache.py).
+os.environ["TFINTEGRITY_NO_CACHE"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import difflib
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
@@ -17,6 +18,7 @@ from tfintegrity.config import Config
 from tfintegrity.context import Context
 from tfintegrity.errors import TfiError
 from tfintegrity.findings import CheckResult, Finding, Unfixed
+from tfintegrity.index import cache as cache_mod
 from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
 from tfintegrity.primitives import PRIMITIVES
@@ -35,6 +37,7 @@ class Options:
     base: Optional[str] = None  # restrict to models changed since the merge-base with this ref
     use_baseline: bool = True
     cwd: Path = field(default_factory=Path.cwd)
+    use_cache: bool = True  # the per-file fact cache in .tfintegrity_cache/ (--no-cache: off)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def with_params(ruleset: RuleSet, config: Config) -> RuleSet:
             params = {**rule.params, **override}
             problem = PRIMITIVES[rule.primitive].validate_params(params)
             if problem:
-                raise TfiError(f"[tool.tfintegrity.rule-params.{rule.code}]: {problem}", config.source or "pyproject.toml")
+                raise TfiError(
+                    f"[tool.tfintegrity.rule-params.{rule.code}]: {problem}", config.source or "pyproject.toml"
+                )
             rule = replace(rule, params=params)
         rules.append(rule)
     return replace(ruleset, rules=tuple(rules))
@@ -83,7 +88,59 @@ def with_params(ruleset: RuleSet, config: Config) -> RuleSet:
 # --------------------------------------------------------------------------- checking
 
 
+def open_index(session: Session, options: Options) -> RepoIndex:
+    """The index of the session's root, with the fact cache unless the options (or the environment's
+    ``TFINTEGRITY_NO_CACHE``) turn it off."""
+    use = options.use_cache and os.environ.get(NO_CACHE_ENV, "") in ("", "0")
+    found = cache_mod.FactCache.at(session.root, session_key(session)) if use else None
+    return RepoIndex(session.root, session.config.package, cache=found)
+
+
+NO_CACHE_ENV = "TFINTEGRITY_NO_CACHE"
+
+
+def session_key(session: Session) -> str:
+    """What the facts and results of a run depend on besides the files: the rules (with their parameters,
+    so the layouts) and the configuration."""
+    return cache_mod.fingerprint(repr(session.ruleset), repr(session.config))
+
+
+def save_cache(index: RepoIndex) -> None:
+    """Write the index's cache (if it changed), pruned of the entries of files that no longer exist."""
+    read = set(index.files_read())
+    index.cache.save(lambda rel: rel in read or index.root.joinpath(rel).is_file())
+
+
 def collect(
+    session: Session, index: RepoIndex, only_models: Optional[Set[str]], notes: Optional[List[str]] = None
+) -> List[Finding]:
+    """Every finding of the session's rules (of ``only_models`` when given); ``notes`` gets what a rule had
+    nothing to check in. With a cache, a run whose inputs are unchanged returns the recorded result."""
+    key = None
+    if index.cache.enabled and not index.overlay:
+        key = cache_mod.fingerprint(
+            "result", *(r.code for r in session.rules), repr(sorted(only_models) if only_models is not None else None)
+        )
+        record = index.cache.result(key)
+        if record is not None and index.replay(record["inputs"]):
+            try:
+                findings, said = cache_mod.decode(record["value"])
+                result = list(findings)
+                if notes is not None:
+                    notes.extend(n for n in said if n not in notes)
+                return result
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass  # a damaged record: check afresh
+    before = list(notes) if notes is not None else []
+    result = _collect(session, index, only_models, notes)
+    index.validate_read()
+    if key is not None:
+        said = tuple(n for n in notes if n not in before) if notes is not None else ()
+        index.cache.put_result(key, index.inputs(), (tuple(result), said))
+    return result
+
+
+def _collect(
     session: Session, index: RepoIndex, only_models: Optional[Set[str]], notes: Optional[List[str]] = None
 ) -> List[Finding]:
     found: List[Finding] = []
@@ -161,16 +218,19 @@ def run(options: Options) -> Tuple[CheckResult, Session]:
     """Check (and with ``fix`` write, with ``diff`` plan) as the options say."""
     session = open_session(options)
     if not options.fix:
-        index = RepoIndex(session.root, session.config.package)
-        return evaluate(session, index, options)[0], session
+        index = open_index(session, options)
+        result = evaluate(session, index, options)[0]
+        save_cache(index)
+        return result, session
     from tfintegrity.writer import repo_lock
 
     # Read, plan and write under one lock, so parallel hooks fix one after the other.
     with repo_lock(session.root):
-        index = RepoIndex(session.root, session.config.package)
+        index = open_index(session, options)
         result, changes = evaluate(session, index, options)
         if changes:
             write_changes(session.root, index, changes)
+        save_cache(index)
     return result, session
 
 
@@ -309,6 +369,15 @@ def describe_layouts(options: Options) -> List[Tuple[Rule, str]]:
         text = describe(Context(index, backend, Catalog(index, backend)), rule) if describe else "(not described)"
         out.append((rule, text))
     return out
+
+
+def clean_cache(options: Options) -> Tuple[int, Path]:
+    """Remove the root's cache folder: the number of files removed, and the folder."""
+    root = options.root.resolve() if options.root is not None else config_mod.find_root(options.cwd)
+    if not root.is_dir():
+        raise TfiError("root does not exist", str(options.root))
+    removed = cache_mod.clean(root)
+    return len(list(removed)), root / cache_mod.CACHE_DIR
 
 
 def iter_rules(options: Options) -> Iterable[Rule]:

@@ -106,6 +106,11 @@ rules_dir_option = click.option(
 @click.option("--no-baseline", is_flag=True, help="Report findings recorded in the baseline file too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the fact cache in .tfintegrity_cache/ (also: TFINTEGRITY_NO_CACHE=1).",
+)
+@click.option(
     "--summary-file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -124,6 +129,7 @@ def check(
     statistics: bool,
     no_baseline: bool,
     exit_zero: bool,
+    no_cache: bool,
     summary_file: Optional[Path],
 ) -> None:
     """Report integration gaps (and fix them with --fix).
@@ -149,6 +155,7 @@ def check(
             paths=tuple(paths) if paths else None,
             base=base,
             use_baseline=not no_baseline,
+            use_cache=not no_cache,
         )
         result, session = api.run(options)
         report_options = ReportOptions(
@@ -279,6 +286,24 @@ def baseline(root: Optional[Path], rules_dirs: Tuple[Path, ...]) -> None:
 
         count, path = api.write_baseline(api.Options(root=root, rules_dirs=tuple(rules_dirs)))
         click.echo(f"Wrote {count} findings to {path}.")
+        return 0
+
+    _guarded(action)
+
+
+@main.command()
+@root_option
+def clean(root: Optional[Path]) -> None:
+    """Remove the fact cache (.tfintegrity_cache/ at the repository root)."""
+
+    def action() -> int:
+        from tfintegrity import api
+
+        removed, folder = api.clean_cache(api.Options(root=root))
+        if removed:
+            click.echo(f"Removed {folder} ({removed} file{'s' if removed != 1 else ''}).")
+        else:
+            click.echo(f"No cache at {folder}.")
         return 0
 
     _guarded(action)

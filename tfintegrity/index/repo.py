@@ -1,7 +1,9 @@
 """The repository index: reads each file at most once, on first need, and keeps its facts.
 
 An optional overlay of in-memory texts stands in front of the disk, so that the fix loop can
-re-check planned edits before anything is written.
+re-check planned edits before anything is written. Behind it, an optional ``FactCache`` keeps each
+file's facts under the hash of its bytes across runs, and the index records every input it gave
+(file hashes, listings, existence tests) so that a run's result can be reused while they all hold.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tfintegrity.facts import (
     TextListFacts,
 )
 from tfintegrity.index import auto_readers, doc_readers, readers
+from tfintegrity.index.cache import FactCache, digest
 
 T = TypeVar("T")
 
@@ -64,12 +67,23 @@ def _read_regular(path: Path) -> bytes:
 class RepoIndex:
     """Lazy, memoized facts about one repository root."""
 
-    def __init__(self, root: Path, package: str, overlay: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        package: str,
+        overlay: Optional[Mapping[str, str]] = None,
+        cache: Optional[FactCache] = None,
+    ) -> None:
         self.root = root.resolve()
+        self._root_text = str(self.root)
         self.package = package.strip("/")
         self.overlay: Dict[str, str] = dict(overlay or {})
+        self.cache = cache or FactCache.off()
         self._texts: Dict[str, Optional[str]] = {}
         self._raw: Dict[str, bytes] = {}
+        self._digests: Dict[str, str] = {}
+        # Python files read from disk whose bytes no reader has parsed completely yet (see validate_read).
+        self._unparsed: Dict[str, str] = {}
         self._facts: Dict[tuple, object] = {}
         # Facts of overlay texts, keyed by the text itself and shared with every derived index, so the
         # fix loop parses each planned text once however many re-checks see it.
@@ -102,10 +116,14 @@ class RepoIndex:
 
     def _read(self, rel: str) -> Optional[str]:
         path = self.root / rel
+        plain = os.path.join(self._root_text, rel)
         try:
-            if path.is_symlink() or any(p.is_symlink() for p in path.parents if self.root in p.parents):
-                resolved = path.resolve()
-                if resolved != self.root and self.root not in resolved.parents:
+            # realpath differs from the plain path only when a symbolic link is on the way.
+            resolved = os.path.realpath(plain, strict=False)
+            if resolved != os.path.normpath(plain):
+                if os.path.islink(resolved):  # realpath stops at a link it cannot resolve: a loop
+                    raise RuntimeError("loop")
+                if resolved != self._root_text and not resolved.startswith(self._root_text + os.sep):
                     raise TfiError("symbolic link points outside the root; refusing to read it", rel)
         except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
             raise TfiError(f"cannot resolve symbolic link ({type(exc).__name__}: a loop?)", rel) from None
@@ -118,7 +136,11 @@ class RepoIndex:
         except OSError as exc:
             raise TfiError(f"cannot read: {exc.strerror or exc}", rel) from None
         self._raw[rel] = data
-        return decode(rel, data)
+        text = decode(rel, data)
+        self._digests[rel] = digest(data)
+        if rel.endswith(".py"):
+            self._unparsed[rel] = self._digests[rel]
+        return text
 
     def raw(self, rel: str) -> Optional[bytes]:
         """The bytes read from disk (``None`` if the file did not exist)."""
@@ -147,11 +169,16 @@ class RepoIndex:
         return [f"{rel_dir}/{n}" for n in self.listdir(rel_dir) if fnmatch.fnmatchcase(n, pattern)]
 
     def is_dir(self, rel: str) -> bool:
-        return (self.root / rel).is_dir()
+        key = ("is_dir", rel)
+        if key not in self.memo:
+            self.memo[key] = (self.root / rel).is_dir()
+        return self.memo[key]  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ facts
 
-    def _facts_of(self, kind: str, rel: str, reader: Callable[[str, str], T]) -> Optional[T]:
+    def _facts_of(self, kind: str, rel: str, reader: Callable[[str, str], T], parses: bool = True) -> Optional[T]:
+        """``reader``'s facts of the file (``None`` when it does not exist); ``parses`` says the reader
+        parses the whole file, so that facts of these bytes prove they compile."""
         key = (kind, rel)
         if key not in self._facts:
             text = self.text(rel)
@@ -160,9 +187,69 @@ class RepoIndex:
                 if shared not in self._by_text:
                     self._by_text[shared] = reader(rel, text)
                 self._facts[key] = self._by_text[shared]
+            elif text is None:
+                self._facts[key] = None
             else:
-                self._facts[key] = None if text is None else reader(rel, text)
+                file_digest = self._digests[rel]
+                hit, value = self.cache.get(kind, rel, file_digest)
+                if not hit:
+                    value = reader(rel, text)
+                    self.cache.put(kind, rel, file_digest, value)
+                if parses:
+                    self._unparsed.pop(rel, None)
+                self._facts[key] = value
         return self._facts[key]  # type: ignore[return-value]
+
+    def validate_read(self) -> None:
+        """Parse every Python file read from disk that no reader parsed completely (once per content: the
+        cache remembers bytes that compile), so a file Python cannot compile is always an error."""
+        for rel in sorted(self._unparsed):
+            file_digest = self._unparsed[rel]
+            hit, _ = self.cache.get("parsed", rel, file_digest)
+            if not hit:
+                readers.parse_python(rel, self._texts[rel] or "")
+                self.cache.put("parsed", rel, file_digest, True)
+        self._unparsed.clear()
+
+    # ------------------------------------------------------------------ inputs of a run
+
+    def inputs(self) -> Dict[str, Dict[str, object]]:
+        """Everything this index read from disk: each file's hash (``None``: absent), each existence and
+        directory test, each listing. A run whose inputs are all unchanged has the same result."""
+        return {
+            "files": {rel: self._digests.get(rel) for rel, text in self._texts.items()},
+            "exists": {k[1]: v for k, v in self.memo.items() if k[0] == "exists"},
+            "dirs": {k[1]: v for k, v in self.memo.items() if k[0] == "is_dir"},
+            "listings": {rel: names for rel, names in self._listing.items()},
+        }
+
+    def replay(self, inputs: Mapping[str, object]) -> bool:
+        """Read ``inputs`` again through this index; whether every one is as recorded.
+
+        On any difference (or a file that cannot be read now) the answer is no, and the run reads afresh.
+        """
+        try:
+            for rel, recorded in dict(inputs["files"]).items():  # type: ignore[call-overload]
+                if self.text(rel) is None:
+                    if recorded is not None:
+                        return False
+                elif self._digests.get(rel) != recorded:
+                    return False
+            for rel, recorded in dict(inputs["exists"]).items():  # type: ignore[call-overload]
+                if self.exists(rel) != recorded:
+                    return False
+            for rel, recorded in dict(inputs["dirs"]).items():  # type: ignore[call-overload]
+                if self.is_dir(rel) != recorded:
+                    return False
+            for rel, recorded in dict(inputs["listings"]).items():  # type: ignore[call-overload]
+                self.listdir(rel)
+                if self._listing[rel] != list(recorded):
+                    return False
+        except (TfiError, KeyError, TypeError, ValueError, AttributeError):
+            return False
+        # Every recorded file was parsed completely when the result was recorded.
+        self._unparsed.clear()
+        return True
 
     def module(self, rel: str) -> Optional[ModuleFacts]:
         return self._facts_of("module", rel, readers.read_module)
@@ -180,15 +267,16 @@ class RepoIndex:
         return self._facts_of("config", rel, readers.read_config)
 
     def text_list(self, rel: str) -> Optional[TextListFacts]:
-        return self._facts_of("text_list", rel, readers.read_text_list)
+        return self._facts_of("text_list", rel, readers.read_text_list, parses=False)
 
     def doc_page(self, rel: str) -> Optional[DocPageFacts]:
-        return self._facts_of("doc_page", rel, doc_readers.read_doc_page)
+        return self._facts_of("doc_page", rel, doc_readers.read_doc_page, parses=False)
 
-    def derived(self, kind: str, rel: str, reader: Callable[[str, str], T]) -> Optional[T]:
+    def derived(self, kind: str, rel: str, reader: Callable[[str, str], T], parses: bool = True) -> Optional[T]:
         """Facts of the file read by ``reader``, a pure function of (path, text); ``kind`` names the reader
-        and every parameter it closes over (so facts of two parameter sets never mix)."""
-        return self._facts_of(kind, rel, reader)
+        and every parameter it closes over (so facts of two parameter sets never mix); ``parses``: the
+        reader parses the whole file."""
+        return self._facts_of(kind, rel, reader, parses)
 
     def resolve(self, rel: str) -> Tuple[Optional[ModuleFacts], Optional[InitFacts]]:
         """What a dotted import names, given as a path without suffix: the module ``rel.py``, else the
@@ -203,9 +291,10 @@ class RepoIndex:
         """A fresh index that sees ``overlay`` in front of this one's files."""
         merged = dict(self.overlay)
         merged.update(overlay)
-        fresh = RepoIndex(self.root, self.package, merged)
+        fresh = RepoIndex(self.root, self.package, merged, self.cache)
         fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
         fresh._raw = self._raw
+        fresh._digests = self._digests
         fresh._facts = {k: v for k, v in self._facts.items() if k[1] not in overlay}
         fresh._by_text = self._by_text
         fresh.memo = {k: v for k, v in self.memo.items() if k[1] not in overlay}
