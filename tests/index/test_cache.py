@@ -1,0 +1,304 @@
+"""The per-file fact cache (tfintegrity/index/cache.py): what it stores, when it is used, and that a warm run
+always says what a run without it says (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterator, List, Tuple
+
+import pytest
+from click.testing import CliRunner
+
+import synthtree
+from tfintegrity import api, cli
+from tfintegrity.index import cache, readers
+from tfintegrity.index.repo import RepoIndex
+
+PKG = "src/transformers"
+TF_MODELING = f"{PKG}/models/bert/modeling_tf_bert.py"
+TOP_INIT = f"{PKG}/__init__.py"
+DOC_PAGE = "docs/source/en/model_doc/bert.md"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(api.NO_CACHE_ENV, raising=False)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    synthtree.write_example_tree(tmp_path)
+    return tmp_path
+
+
+def run(root: Path, use_cache: bool = True, **options: object) -> api.CheckResult:
+    return api.run(api.Options(root=root, use_baseline=False, use_cache=use_cache, **options))[0]  # type: ignore[arg-type]
+
+
+def outcome(result: api.CheckResult) -> Tuple[object, ...]:
+    return (tuple(asdict(f) for f in result.findings), result.notes, result.files_checked)
+
+
+def cache_files(root: Path) -> List[str]:
+    folder = root / cache.CACHE_DIR
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def reads_counted(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Record every modeling-file read by the index's reader."""
+    seen: List[str] = []
+    real = readers.read_module
+
+    def counting(path: str, text: str):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(readers, "read_module", counting)
+    return seen
+
+
+# --------------------------------------------------------------------------- values
+
+
+def test_every_fact_of_a_tree_comes_back_equal(root: Path) -> None:
+    index = RepoIndex(root, PKG)
+    api.collect(api.open_session(api.Options(root=root, use_baseline=False)), index, None)
+    facts = list(index._facts.values())
+    assert len({type(f).__name__ for f in facts if f is not None}) >= 6  # modules, inits, auto, dummies, configs, pages
+    for value in facts:
+        assert cache.decode(json.loads(json.dumps(cache.encode(value)))) == value
+
+
+def test_decoding_refuses_what_encode_never_writes() -> None:
+    for bad in (["c", "os:system", "echo"], ["c", "tfintegrity.facts:Located", "x"], ["?", 1], ["c", "json:JSONDecoder"]):
+        with pytest.raises(ValueError):
+            cache.decode(bad)
+    with pytest.raises(cache.Uncacheable):
+        cache.encode(object())
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+def test_a_run_writes_the_cache_with_its_own_gitignore(root: Path) -> None:
+    run(root)
+    names = cache_files(root)
+    assert ".gitignore" in names and any(n.startswith("facts-") for n in names), names
+    assert (root / cache.CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_no_cache_writes_nothing(root: Path) -> None:
+    run(root, use_cache=False)
+    assert cache_files(root) == []
+    code = CliRunner().invoke(cli.main, ["check", "--root", str(root), "--no-cache"]).exit_code
+    assert code == 1 and cache_files(root) == []
+
+
+def test_the_environment_turns_it_off(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(api.NO_CACHE_ENV, "1")
+    run(root)
+    assert cache_files(root) == []
+
+
+def test_clean_removes_it(root: Path) -> None:
+    run(root)
+    result = CliRunner().invoke(cli.main, ["clean", "--root", str(root)])
+    assert result.exit_code == 0 and "Removed" in result.output, result.output
+    assert not (root / cache.CACHE_DIR).exists()
+    again = CliRunner().invoke(cli.main, ["clean", "--root", str(root)])
+    assert again.exit_code == 0 and "No cache" in again.output
+
+
+def test_an_unwritable_cache_is_skipped(root: Path) -> None:
+    (root / cache.CACHE_DIR).write_text("a file where the folder would be\n")
+    cold = run(root, use_cache=False)
+    assert outcome(run(root)) == outcome(cold)
+    assert (root / cache.CACHE_DIR).read_text() == "a file where the folder would be\n"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "wrong-class", "wrong-fields"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(root: Path, damage: str) -> None:
+    cold = run(root, use_cache=False)
+    run(root)
+    folder = root / cache.CACHE_DIR
+    for path in folder.glob("*-*.json"):
+        data = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"\x00\xff not json")
+        elif damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "foreign":
+            path.write_text(json.dumps({"format": 99, "entries": {"x": 1}}))
+        else:
+            payload = json.loads(data)
+            for entry in payload["entries"].values():
+                target = entry[1] if isinstance(entry, list) else entry["value"]
+                if isinstance(target, list) and target[:1] == ["c"]:
+                    if damage == "wrong-class":
+                        target[1] = "os:system"
+                    else:
+                        target.append(1)
+                elif isinstance(target, list) and target[:1] == ["t"] and len(target) > 1 and isinstance(target[1], list):
+                    for item in target[1][1:]:  # the findings of a result
+                        if isinstance(item, list):
+                            item[1] = "os:system" if damage == "wrong-class" else item[1]
+                            if damage == "wrong-fields":
+                                item.append(1)
+            path.write_text(json.dumps(payload))
+    # Damaged results must not be used, damaged facts must be read again: the result is the cold one.
+    (root / TF_MODELING).write_text((root / TF_MODELING).read_text() + "\n")
+    cold = run(root, use_cache=False)
+    assert outcome(run(root)) == outcome(cold)
+    for path in folder.glob("*-*.json"):
+        assert json.loads(path.read_bytes())["format"] == cache.FORMAT  # rewritten, valid
+
+
+def test_entries_of_deleted_files_are_pruned(root: Path) -> None:
+    run(root)
+    doomed = f"{PKG}/models/brand_new_bert/modeling_tf_brand_new_bert.py"
+    facts_file = next((root / cache.CACHE_DIR).glob("facts-*.json"))
+    assert any(key.endswith("\0" + doomed) for key in json.loads(facts_file.read_bytes())["entries"])
+    (root / doomed).unlink()
+    run(root)
+    assert not any(key.endswith("\0" + doomed) for key in json.loads(facts_file.read_bytes())["entries"])
+
+
+def test_two_runs_at_once(root: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != api.NO_CACHE_ENV}
+    command = [sys.executable, "-m", "tfintegrity", "check", "--root", str(root), "--format", "json"]
+    for _ in range(3):
+        procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+                 for _ in range(2)]
+        outputs = [p.communicate() for p in procs]
+        assert [p.returncode for p in procs] == [1, 1], outputs
+        assert outputs[0][0] == outputs[1][0]
+    for path in (root / cache.CACHE_DIR).glob("*-*.json"):
+        json.loads(path.read_bytes())
+    assert not list((root / cache.CACHE_DIR).glob(".tmp-*")), "a temporary file was left behind"
+
+
+# --------------------------------------------------------------------------- what a warm run reads
+
+
+def test_an_unchanged_tree_reads_no_fact(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = run(root)
+    seen = reads_counted(monkeypatch)
+    assert outcome(run(root)) == outcome(cold)
+    assert seen == []
+
+
+def test_a_changed_file_is_the_only_one_read_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(root)
+    (root / TF_MODELING).write_text((root / TF_MODELING).read_text() + "\n# an edit\n")
+    seen = reads_counted(monkeypatch)
+    warm = run(root)
+    assert seen == [TF_MODELING]
+    assert outcome(warm) == outcome(run(root, use_cache=False))
+
+
+def test_a_scoped_run_after_an_edit_reuses_the_facts(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(root)
+    (root / TF_MODELING).write_text((root / TF_MODELING).read_text() + "\n# an edit\n")
+    seen = reads_counted(monkeypatch)
+    warm = run(root, paths=(str(root / TF_MODELING),))
+    assert seen == [TF_MODELING]
+    assert outcome(warm) == outcome(run(root, use_cache=False, paths=(str(root / TF_MODELING),)))
+
+
+# --------------------------------------------------------------------------- every file validated
+
+# What is appended to a modeling file, and the line (after the file's own) Python stops at.
+BROKEN = {
+    "nul": ("\n# fine so far\x00\n", 2),
+    "deep": ("\nx = " + "(" * 400 + "1" + ")" * 400 + "\n", 2),
+    "indent": ("\nx = 1\n        stray = 2\n", 3),
+    "string": ('\nx = "never closed\n', 2),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_a_modeling_file_python_cannot_compile_is_an_error(root: Path, kind: str, warm: bool) -> None:
+    if warm:
+        run(root)
+    path = root / TF_MODELING
+    original = path.read_text()
+    path.write_text(original + BROKEN[kind][0])
+    line = original.count("\n") + BROKEN[kind][1]
+    result = CliRunner().invoke(cli.main, ["check", "--root", str(root)])
+    assert result.exit_code == 2, result.output
+    message = result.output.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert f"{TF_MODELING}:" in message, message
+    assert f"{TF_MODELING}:{line}" in message, message
+    assert path.read_text() == original + BROKEN[kind][0]
+
+
+def test_a_python_file_read_only_as_text_is_validated_too(root: Path) -> None:
+    """A reader that does not parse a Python file (here: the doc-page reader pointed at one) leaves it to
+    validate_read, so a file that does not compile is an error wherever it is read from."""
+    index = RepoIndex(root, PKG, cache=cache.FactCache.at(root, "t"))
+    rel = f"{PKG}/models/bert/broken.py"
+    (root / rel).write_text("def broken(:\n")
+    index.derived("text-only", rel, lambda path, text: len(text), parses=False)
+    with pytest.raises(api.TfiError) as caught:
+        index.validate_read()
+    assert f"{rel}:1" in caught.value.render()
+
+
+# --------------------------------------------------------------------------- warm equals cold
+
+
+def edits(root: Path) -> Iterator[Tuple[str, str, bytes]]:
+    """(label, path, new bytes or b"" to delete) for a file of each place."""
+    top = (root / TOP_INIT).read_text()
+    name = '"TFBertForMaskedLM",\n'
+    assert name in top
+    yield "entry removed", TOP_INIT, top.replace(name, "", 1).encode()
+    modeling = (root / TF_MODELING).read_text()
+    yield "class renamed", TF_MODELING, modeling.replace("class TFBertForMaskedLM(", "class TFBertForMaskedLMX(").encode()
+    yield "file deleted", DOC_PAGE, b""
+    page = (root / DOC_PAGE).read_bytes()
+    swapped = page.replace(b"TFBertForMaskedLM", b"TFBertForMaskedLm")
+    assert len(swapped) == len(page) and swapped != page
+    yield "same size and mtime, other bytes", DOC_PAGE, swapped
+
+
+def assert_warm_equals_cold(root: Path, **options: object) -> int:
+    run(root, **options)  # warm the cache
+    checked = 0
+    for label, rel, data in list(edits(root)):
+        path = root / rel
+        before = path.read_bytes()
+        stat = path.stat()
+        if data:
+            path.write_bytes(data)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        else:
+            path.unlink()
+        warm = outcome(run(root, **options))
+        cold = outcome(run(root, use_cache=False, **options))
+        assert warm == cold, label
+        path.write_bytes(before)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert outcome(run(root, **options)) == outcome(run(root, use_cache=False, **options)), f"{label}, undone"
+        checked += 1
+    return checked
+
+
+def test_warm_equals_cold_after_each_change(root: Path) -> None:
+    assert assert_warm_equals_cold(root) == 4
+
+
+def test_warm_equals_cold_after_each_change_scoped(root: Path) -> None:
+    assert assert_warm_equals_cold(root, paths=(str(root / TF_MODELING),)) == 4
+
+
+def test_warm_equals_cold_on_the_real_tree(real_tree: Path) -> None:
+    assert assert_warm_equals_cold(real_tree) == 4
