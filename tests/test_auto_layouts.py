@@ -508,3 +508,15 @@ def test_object_layout_fix_restores_the_imports_it_needs() -> None:
         final = fix_in_memory(release, mutated)
         assert final[: final.index("\nlogger = ")] == header, (mapping, index)
         assert mappings_of(final, suffix(release))[mapping].count(entries[mapping][index]) == 1
+
+
+def test_object_layout_entry_gets_the_comment_of_its_pytorch_twin() -> None:
+    """4.2.0's ``(XLMConfig, TFXLMWithLMHeadModel)`` of ``TF_MODEL_FOR_CAUSAL_LM_MAPPING`` carries the comment
+    its PyTorch twin entry carries (``# XLM can be MLM and CLM ...``), split over lines as black splits it:
+    removed, one fix writes it back with the comment."""
+    release = "4.2.0"
+    ref = reference(release)
+    mapping = "TF_MODEL_FOR_CAUSAL_LM_MAPPING"
+    index = [k for k, _ in mappings_of(ref, suffix(release))[mapping]].index("XLMConfig")
+    assert "),  # XLM can be MLM and CLM" in _text(tree(release), AUTO_PT)
+    assert fix_in_memory(release, remove_entry(ref, release, mapping, index)) == ref

@@ -187,3 +187,88 @@ def test_an_import_with_comments_is_left_for_a_person():
     commented = HEADER.replace("    TFBertModel,\n)", "    TFBertModel,  # noqa: F401\n)")
     with pytest.raises(ValueError, match="has comments"):
         edit_imports(commented, [ImportEdit("bert.modeling_tf_bert", 2, ("TFBertLMHeadModel",))])
+
+
+# --------------------------------------------------------------------------- comments after entries
+
+LONG_COMMENT = "# XLM can be MLM and CLM => model should be split similar to BERT; leave here for now"
+
+
+def test_reader_keeps_the_comment_after_an_entry():
+    from tfintegrity.index.auto_readers import read_auto_layouts
+    from tfintegrity.index.auto_readers import AutoLayout
+
+    facts = read_auto_layouts("m.py", OBJECTS, (AutoLayout("objects", "_MAPPING", "objects", "config_class"),))
+    comments = {e.key: e.comment for e in facts.mappings["TF_MODEL_MAPPING"].entries}
+    assert comments == {"LEDConfig": None, "XLMConfig": LONG_COMMENT, "BertConfig": None}
+
+
+def test_a_new_entry_carries_its_comment_split_as_black_splits_it():
+    gone = edit_mapping(
+        OBJECTS,
+        "TF_MODEL_MAPPING",
+        [("LEDConfig", ("TFLEDModel",)), ("BertConfig", ("TFBertModel",))],
+        "objects",
+    )
+    wanted = [
+        ("LEDConfig", ("TFLEDModel",)),
+        ("XLMConfig", ("TFXLMWithLMHeadModel",)),
+        ("BertConfig", ("TFBertModel",)),
+    ]
+    back = edit_mapping(
+        gone, "TF_MODEL_MAPPING", wanted, "objects", {("XLMConfig", ("TFXLMWithLMHeadModel",)): LONG_COMMENT}
+    )
+    assert back == OBJECTS
+    short = edit_mapping(
+        gone, "TF_MODEL_MAPPING", wanted, "objects", {("XLMConfig", ("TFXLMWithLMHeadModel",)): "# x"}
+    )
+    assert "        (XLMConfig, TFXLMWithLMHeadModel),  # x\n" in short
+
+
+# --------------------------------------------------------------------------- imports edited in the text
+
+IMPORTS = """\
+from collections import OrderedDict
+
+# Add modeling imports here
+from ..albert.modeling_tf_albert import TFAlbertModel
+from ..bert.modeling_tf_bert import (
+    TFBertForMaskedLM,
+    TFBertModel,
+)
+from ..xlnet.modeling_tf_xlnet import TFXLNetModel
+from .configuration_auto import AlbertConfig, BertConfig
+
+
+logger = 1
+"""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ImportEdit("bert.modeling_tf_bert", 2, ("TFBertForPreTraining",)),
+        ImportEdit("bert.modeling_tf_bert", 2, (), ("TFBertForMaskedLM", "TFBertModel")),
+        ImportEdit("albert.modeling_tf_albert", 2, (), ("TFAlbertModel",)),
+        ImportEdit("aaa.modeling_tf_aaa", 2, ("TFAaaModel",)),
+        ImportEdit("ctrl.modeling_tf_ctrl", 2, ("TFCTRLModel",)),
+        ImportEdit("zzz.modeling_tf_zzz", 2, ("TFZzzModel",)),
+        ImportEdit("configuration_auto", 1, ("ZConfig",)),
+    ],
+)
+def test_imports_edited_in_the_text_as_through_libcst(edit, monkeypatch):
+    from tfintegrity.fixes import mapping_edit
+
+    fast = mapping_edit._edit_imports_in_place(IMPORTS, [edit])
+    assert fast is not None
+    monkeypatch.setattr(mapping_edit, "_edit_imports_in_place", lambda text, edits: None)
+    assert fast == mapping_edit.edit_imports(IMPORTS, [edit])
+
+
+def test_imports_with_comments_are_left_to_libcst():
+    from tfintegrity.fixes import mapping_edit
+
+    text = IMPORTS.replace("TFXLNetModel\n", "TFXLNetModel  # keep\n")
+    assert mapping_edit._edit_imports_in_place(text, [ImportEdit("xlnet.modeling_tf_xlnet", 2, ("TFXLNetA",))]) is None
+    with pytest.raises(ValueError, match="has comments"):
+        edit_imports(text, [ImportEdit("xlnet.modeling_tf_xlnet", 2, ("TFXLNetA",))])

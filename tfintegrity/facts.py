@@ -142,6 +142,7 @@ class MappingEntry:
     line: int
     end_line: int
     col: int
+    comment: Optional[str] = None  # the comment after the entry's comma on its last line (``# XLM can be ...``)
 
 
 @dataclass(frozen=True)

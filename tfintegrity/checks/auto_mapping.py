@@ -36,6 +36,7 @@ class Expected:
     values: Tuple[str, ...]  # the full value the entry should hold, when known from the counterpart
     model: Model
     cls: PublicClass
+    comment: Optional[str] = None  # the comment after the counterpart's entry, which the new entry carries too
 
 
 def swap_prefix(name: str, old: str, new: str) -> str:
@@ -154,12 +155,14 @@ class AutoMapping:
             return [], []
         layout = self.layout_of(rule, auto)
         counterpart = self.read(ctx, rule, ctx.path(params["counterpart"]))
-        by_value: Dict[str, List[Tuple[str, str, int, Tuple[str, ...]]]] = {}
+        by_value: Dict[str, List[Tuple[str, str, int, Tuple[str, ...], Optional[str]]]] = {}
         if counterpart is not None and counterpart.layout == auto.layout:
             for mapping in counterpart.mappings.values():
                 for entry in effective(mapping.entries):
                     for position, value in enumerate(entry.values):
-                        by_value.setdefault(value, []).append((mapping.name, entry.key, position, entry.values))
+                        by_value.setdefault(value, []).append(
+                            (mapping.name, entry.key, position, entry.values, entry.comment)
+                        )
         prefix = ctx.backend.class_prefix
         out: List[Expected] = []
         undecided: List[Tuple[Model, PublicClass, str]] = []
@@ -168,12 +171,12 @@ class AutoMapping:
                 twin = params["counterpart_prefix"] + cls.name[len(prefix) :] if cls.name.startswith(prefix) else None
                 mirrored = by_value.get(twin, []) if twin else []
                 if mirrored:
-                    for mapping_name, key, position, values in mirrored:
+                    for mapping_name, key, position, values, comment in mirrored:
                         target = swap_prefix(mapping_name, params["counterpart_prefix"], params["mapping_prefix"])
                         if target not in auto.mappings:
                             continue
                         mirrored_values = tuple(swap_prefix(v, params["counterpart_prefix"], prefix) for v in values)
-                        out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls))
+                        out.append(Expected(target, key, cls.name, position, mirrored_values, model, cls, comment))
                     continue
                 if twin and (
                     self._twin_exported(ctx, model, twin, params["counterpart_guard"])

@@ -120,6 +120,7 @@ def plan_auto_mapping(ctx: Context, rule: Rule, findings: Sequence[Finding], che
     for mapping_name, mapping in auto.mappings.items():
         entries: List[Entry] = [(e.key, tuple(e.values)) for e in mapping.entries]
         original = list(entries)
+        comments: Dict[Entry, str] = {}  # new entries -> the comment their counterpart entry carries
         stale = {s for m, s, k in wanted if m == mapping_name and k == "stale"}
         if stale:
             dropped |= {v for _, vals in entries for v in vals if v in stale}
@@ -144,11 +145,13 @@ def plan_auto_mapping(ctx: Context, rule: Rule, findings: Sequence[Finding], che
             else:
                 keys = [k for k, _ in entries]
                 entries.insert(placement(mapping_name, keys, exp.key), (exp.key, values))
+                if exp.comment is not None and values == exp.values:
+                    comments[(exp.key, values)] = exp.comment
             added.extend((name, exp) for name in (exp.key, *values))
         if (mapping_name, mapping_name, "order") in wanted:
             entries = sorted(entries, key=lambda e: pysource.auto_mapping_key(e[0]))
         if entries != original:
-            new_text = mapping_edit.edit_mapping(new_text, mapping_name, entries, layout.entries)
+            new_text = mapping_edit.edit_mapping(new_text, mapping_name, entries, layout.entries, comments)
     if layout.entries == "objects":
         new_text = _imports_for(ctx, path, auto, new_text, added, dropped)
     return {} if new_text == text else {path: new_text}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -64,14 +64,15 @@ def _entry_of(node: ast.expr, form: str) -> Optional[Tuple[str, Tuple[str, ...]]
     return None if entry is None else (entry.key, tuple(entry.values))
 
 
-def render_object_entry(key: str, values: Sequence[str], indent: str = "        ") -> str:
-    """One ``(KeyConfig, TFClass),`` entry of bare names as black writes it: one line when it fits, else
-    ``(`` / ``KeyConfig,`` / ``TFClass,`` / ``),`` (a tuple value split the same way if still too long)."""
+def render_object_entry(key: str, values: Sequence[str], indent: str = "        ", exploded: bool = False) -> str:
+    """One ``(KeyConfig, TFClass),`` entry of bare names as black writes it: one line when it fits (and not
+    ``exploded``), else ``(`` / ``KeyConfig,`` / ``TFClass,`` / ``),`` (a tuple value split the same way if
+    still too long)."""
     if not values:
         raise ValueError(f"mapping entry {key!r} has no class")
     value = values[0] if len(values) == 1 else "(" + ", ".join(values) + ")"
     one = f"{indent}({key}, {value}),"
-    if len(one) <= LINE_LENGTH:
+    if len(one) <= LINE_LENGTH and not exploded:
         return one + "\n"
     inner = indent + INDENT
     lines = [f"{indent}(", f"{inner}{key},"]
@@ -83,8 +84,24 @@ def render_object_entry(key: str, values: Sequence[str], indent: str = "        
     return "".join(line + "\n" for line in lines)
 
 
-def _render_entry(key: str, values: Sequence[str], indent: str, form: str) -> str:
-    return render_mapping_entry(key, values, indent) if form == "strings" else render_object_entry(key, values, indent)
+def _render_entry(key: str, values: Sequence[str], indent: str, form: str, comment: Optional[str] = None) -> str:
+    """The entry as black writes it; with a trailing ``comment`` on its last line, split over lines (as black
+    splits it) when the one line and the comment do not fit in the line length."""
+    if form == "strings":
+        text = render_mapping_entry(key, values, indent)
+    else:
+        text = render_object_entry(key, values, indent)
+    if comment is None:
+        return text
+    lines = text.rstrip("\n").split("\n")
+    if len(lines) == 1 and len(f"{lines[0]}  {comment}") > LINE_LENGTH:
+        if form == "strings":
+            text = render_mapping_entry(key, values, indent, exploded_hint=True)
+        else:
+            text = render_object_entry(key, values, indent, exploded=True)
+        lines = text.rstrip("\n").split("\n")
+    lines[-1] += f"  {comment}"
+    return "".join(line + "\n" for line in lines)
 
 
 def _col(line: str, offset: int) -> int:
@@ -96,15 +113,23 @@ def _only_comments(lines: Sequence[str]) -> bool:
     return all(not line.strip() or line.strip().startswith("#") for line in lines)
 
 
-def edit_mapping(text: str, mapping: str, entries: Sequence[Tuple[str, Sequence[str]]], form: str = "strings") -> str:
+def edit_mapping(
+    text: str,
+    mapping: str,
+    entries: Sequence[Tuple[str, Sequence[str]]],
+    form: str = "strings",
+    comments: Optional[Mapping[Tuple[str, Tuple[str, ...]], str]] = None,
+) -> str:
     """Make the list of ``mapping = OrderedDict([...])`` hold exactly ``entries`` (in that order).
 
     Unchanged entries keep their exact text and the comment lines above them; comment lines above
     the first entry stay at the top of the list; new entries are rendered in ``form`` (``strings``: by
-    ``render_mapping_entry``; ``objects``: by ``render_object_entry``).
+    ``render_mapping_entry``; ``objects``: by ``render_object_entry``), followed by their comment in
+    ``comments`` (keyed by entry) when they have one.
     """
     wanted = [(key, tuple(values)) for key, values in entries]
-    quick = _edit_in_place(text, mapping, wanted, form)
+    notes = dict(comments or {})
+    quick = _edit_in_place(text, mapping, wanted, form, notes)
     if quick is not None:
         return quick
     module = cst.parse_module(text)
@@ -127,7 +152,7 @@ def edit_mapping(text: str, mapping: str, entries: Sequence[Tuple[str, Sequence[
     if current == wanted:
         return text
     lines = code.split("\n")
-    new_code = _mapping_by_lines(lines, listed, current, wanted, form)
+    new_code = _mapping_by_lines(lines, listed, current, wanted, form, notes)
     if new_code is None:
         if form != "strings":
             raise ValueError(f"{mapping} is not one entry per line: edit it by hand")
@@ -143,7 +168,13 @@ def edit_mapping(text: str, mapping: str, entries: Sequence[Tuple[str, Sequence[
     return module.with_changes(body=tuple(body)).code
 
 
-def _edit_in_place(text: str, mapping: str, wanted: List[Tuple[str, Tuple[str, ...]]], form: str) -> Optional[str]:
+def _edit_in_place(
+    text: str,
+    mapping: str,
+    wanted: List[Tuple[str, Tuple[str, ...]]],
+    form: str,
+    comments: Optional[Mapping[Tuple[str, Tuple[str, ...]], str]] = None,
+) -> Optional[str]:
     """The common case without a libcst round trip of the whole module: a module-level mapping written one
     entry per line, edited line by line in the text. ``None`` when it is not that case (the caller then
     goes through libcst, which also names what is wrong)."""
@@ -182,7 +213,7 @@ def _edit_in_place(text: str, mapping: str, wanted: List[Tuple[str, Tuple[str, .
         return None
     if current == wanted:
         return text
-    edited = _mapping_by_lines(lines, listed, current, wanted, form)  # type: ignore[arg-type]
+    edited = _mapping_by_lines(lines, listed, current, wanted, form, comments)  # type: ignore[arg-type]
     if edited is None:
         return None
     return edited.replace("\n", newline) if newline != "\n" else edited
@@ -205,8 +236,10 @@ def _mapping_by_lines(
     current: List[Tuple[str, Tuple[str, ...]]],
     wanted: List[Tuple[str, Tuple[str, ...]]],
     form: str = "strings",
+    comments: Optional[Mapping[Tuple[str, Tuple[str, ...]], str]] = None,
 ) -> Optional[str]:
     """The statement with the list's entries replaced line by line, or None if it is not one entry per line."""
+    notes = comments or {}
     open_line = listed.lineno - 1
     close_line = listed.end_lineno - 1  # type: ignore[operator]
     if lines[open_line][_col(lines[open_line], listed.col_offset) + 1 :].strip():
@@ -218,7 +251,7 @@ def _mapping_by_lines(
         if close_line <= open_line or not _only_comments(lines[open_line + 1 : close_line]):
             return None
         indent = " " * (len(lines[open_line]) - len(lines[open_line].lstrip()) + 4)
-        rendered = [_render_entry(k, v, indent, form).rstrip("\n").split("\n") for k, v in wanted]
+        rendered = [_render_entry(k, v, indent, form, notes.get((k, v))).rstrip("\n").split("\n") for k, v in wanted]
         return "\n".join(lines[:close_line] + [line for entry in rendered for line in entry] + lines[close_line:])
     first = listed.elts[0]
     if first.lineno - 1 <= open_line:
@@ -257,7 +290,7 @@ def _mapping_by_lines(
                 text[row] = text[row][:col] + "," + text[row][col:]
             out.extend(text)
         else:
-            out.extend(_render_entry(entry[0], entry[1], indent, form).rstrip("\n").split("\n"))
+            out.extend(_render_entry(entry[0], entry[1], indent, form, notes.get(entry)).rstrip("\n").split("\n"))
     out.extend(lines[previous_end:])
     return "\n".join(out)
 
@@ -301,6 +334,9 @@ def _import_from(stmt: cst.CSTNode) -> Optional[cst.ImportFrom]:
 
 def edit_imports(text: str, edits: Sequence[ImportEdit]) -> str:
     """Apply ``edits`` to the module's top-level from-imports (see the module docstring for placement)."""
+    quick = _edit_imports_in_place(text, edits)
+    if quick is not None:
+        return quick
     module = cst.parse_module(text)
     body = list(module.body)
     for edit in edits:
@@ -337,6 +373,74 @@ def edit_imports(text: str, edits: Sequence[ImportEdit]) -> str:
         new = cst.parse_statement(render_import(edit.module, edit.level, kept))
         body[found] = new.with_changes(leading_lines=stmt.leading_lines)
     return module.with_changes(body=tuple(body)).code
+
+
+def _edit_imports_in_place(text: str, edits: Sequence[ImportEdit]) -> Optional[str]:
+    """``edit_imports`` line by line in the text, without a libcst round trip of the module, for the common
+    case: each statement it touches a plain list of names on lines of its own. ``None`` when it is not that
+    case (the caller then goes through libcst, which also names what is wrong)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    plain = text.replace("\r\n", "\n") if newline != "\n" else text
+    if "\r" in plain:
+        return None
+    for edit in edits:
+        try:
+            tree = ast.parse(plain)
+        except SyntaxError:
+            return None
+        lines = plain.split("\n")
+        statements = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
+        found = next((n for n in statements if n.level == edit.level and (n.module or "") == edit.module), None)
+        if found is None:
+            if not edit.add:
+                continue
+            place = _import_place(tree, lines, edit)
+            if place is None:
+                return None
+            new = render_import(edit.module, edit.level, isort_names(edit.add)).rstrip("\n").split("\n")
+            lines[place:place] = new
+            plain = "\n".join(lines)
+            continue
+        if not _on_own_lines(lines, found) or any(a.name == "*" or a.asname is not None for a in found.names):
+            return None
+        start, end = found.lineno - 1, found.end_lineno or found.lineno
+        if any("#" in line for line in lines[start:end]):
+            return None
+        names = [a.name for a in found.names]
+        kept = isort_names([n for n in names if n not in edit.remove] + [n for n in edit.add if n not in names])
+        if kept == names:
+            continue
+        if not kept:
+            if tree.body[-1] is found:
+                return None  # libcst drops its leading lines with it
+            lines[start:end] = []
+        else:
+            lines[start:end] = render_import(edit.module, edit.level, kept).rstrip("\n").split("\n")
+        plain = "\n".join(lines)
+    return plain.replace("\n", newline) if newline != "\n" else plain
+
+
+def _on_own_lines(lines: Sequence[str], node: ast.stmt) -> bool:
+    end = (node.end_lineno or node.lineno) - 1
+    return node.col_offset == 0 and not lines[end][_col(lines[end], node.end_col_offset or 0) :].strip()
+
+
+def _import_place(tree: ast.Module, lines: Sequence[str], edit: ImportEdit) -> Optional[int]:
+    """The line index a new statement goes to, as ``_insert_import`` places it (``None``: leave it to that)."""
+    if not edit.level:
+        return None
+    key = import_sort_key(edit.module, edit.level)
+    last: Optional[ast.ImportFrom] = None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if not _on_own_lines(lines, node):
+                return None
+            if import_sort_key(node.module or "", node.level) > key:
+                return node.lineno - 1
+            last = node
+    if last is None:
+        return None
+    return last.end_lineno or last.lineno
 
 
 def _insert_import(body: List[cst.CSTNode], edit: ImportEdit) -> None:

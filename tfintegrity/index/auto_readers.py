@@ -11,7 +11,7 @@ writes is the rule's data (``AutoLayout``); a file is read in the first layout t
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from tfintegrity.errors import TfiError
@@ -45,23 +45,43 @@ STRINGS = AutoLayout("names", "_MAPPING_NAMES", "strings", "model_type")
 def read_auto(path: str, text: str, suffix: str = "_MAPPING_NAMES") -> AutoFacts:
     """The ``*_MAPPING_NAMES`` mappings of string entries (the layout of 4.10 and later)."""
     tree = parse_python(path, text)
-    return AutoFacts(path=path, mappings=_mappings(path, tree, suffix, "strings"))
+    return AutoFacts(path=path, mappings=_mappings(path, tree, suffix, "strings", _lines(text)))
 
 
 def read_auto_layouts(path: str, text: str, layouts: Sequence[AutoLayout]) -> AutoFacts:
     """The mappings in the first of ``layouts`` that finds any (``layout`` names it; "" when none does)."""
     tree = parse_python(path, text)
     imports = _imports(tree)
+    lines = _lines(text)
     for layout in layouts:
-        mappings = _mappings(path, tree, layout.mapping_suffix, layout.entries)
+        mappings = _mappings(path, tree, layout.mapping_suffix, layout.entries, lines)
         if mappings:
             return AutoFacts(path=path, mappings=mappings, layout=layout.name, imports=imports)
     return AutoFacts(path=path, mappings={}, imports=imports)
 
 
-def _mappings(path: str, tree: ast.Module, suffix: str, form: str) -> Dict[str, MappingFacts]:
+def _lines(text: str) -> Tuple[bytes, ...]:
+    """The file's lines as UTF-8 bytes (``ast`` columns are byte offsets)."""
+    return tuple(line.rstrip("\r").encode("utf-8") for line in text.split("\n"))
+
+
+def trailing_comment(lines: Sequence[bytes], node: ast.expr) -> Optional[str]:
+    """The comment after ``node`` and its comma on the node's last line (``),  # XLM can be ...``), if any."""
+    end = (node.end_lineno or node.lineno) - 1
+    if end >= len(lines) or node.end_col_offset is None:
+        return None
+    rest = lines[end][node.end_col_offset :].decode("utf-8", errors="replace").strip()
+    if rest.startswith(","):
+        rest = rest[1:].strip()
+    return rest if rest.startswith("#") else None
+
+
+def _mappings(
+    path: str, tree: ast.Module, suffix: str, form: str, lines: Sequence[bytes] = ()
+) -> Dict[str, MappingFacts]:
     """Each top-level ``NAME<suffix> = OrderedDict([...])``; a call of anything but a literal list (such as
-    ``_LazyAutoMapping(CONFIG_MAPPING_NAMES, ...)``) is not a mapping literal and is left out."""
+    ``_LazyAutoMapping(CONFIG_MAPPING_NAMES, ...)``) is not a mapping literal and is left out. Each entry
+    carries the comment after it on its last line (``lines``: the file's, as bytes)."""
     read_entry = _ENTRY_READERS[form]
     mappings: Dict[str, MappingFacts] = {}
     for node in tree.body:
@@ -79,7 +99,8 @@ def _mappings(path: str, tree: ast.Module, suffix: str, form: str) -> Dict[str, 
             if entry is None:
                 shape = '("model_type", "Class")' if form == "strings" else "(ConfigClass, Class)"
                 raise TfiError(f"{name}: an entry that is not a {shape} pair", path, elt.lineno)
-            entries.append(entry)
+            comment = trailing_comment(lines, elt)
+            entries.append(entry if comment is None else replace(entry, comment=comment))
         mappings[name] = MappingFacts(name, node.lineno, node.end_lineno or node.lineno, tuple(entries))
     return mappings
 
