@@ -381,6 +381,7 @@ class _InitEditor:
         self.tc: List[cst.BaseStatement] = list(self.tc_node.body.body) if self.tc_node is not None else []
         self.placeholders: List[cst.CSTNode] = []
         self.new_blocks: List[Block] = []
+        self.tc_else_lines: Optional[Tuple[cst.EmptyLine, ...]] = None  # new blank lines before its ``else:``
 
     # -- navigation
 
@@ -635,6 +636,63 @@ class _InitEditor:
             return
         raise ValueError("no import of the availability functions (`from ...utils import ...`) to add the guard to")
 
+    def _space_new_block(self, type_checking: bool, index: int) -> None:
+        """Blank lines around a new block that follows another guarded block, from the gap it went into.
+
+        The block brings one blank line. Between two guarded blocks a gap of blank lines is how the file
+        separates its blocks: the new block stands that far from both (at most black's maximum: 2 lines at
+        module level, 1 inside a block). Before any other statement (``if TYPE_CHECKING:``) the brought
+        line goes before the block and the gap's lines stay after it, those beyond black's maximum going
+        before it too. Where the gap is none, the block joins its neighbours if most of the half's blocks
+        stand joined, else its line goes before it; at the end of the ``TYPE_CHECKING`` body with no blank
+        line before ``else:``, the block joins the one before it and its line goes before ``else:``.
+        """
+        half = self.half(type_checking)
+        if index == 0 or _guard(half[index - 1]) is None:
+            return
+        own_limit = 1 if type_checking else 2
+        following = half[index + 1] if index + 1 < len(half) else None
+        if following is not None:
+            lines = tuple(following.leading_lines)
+            limit = own_limit
+        elif type_checking and self.tc_node is not None and self.tc_node.orelse is not None:
+            lines = tuple(self.tc_node.orelse.leading_lines)
+            limit = 2
+        else:
+            return
+        if any(line.comment is not None for line in lines):
+            return
+        gap = len(lines)
+        between_blocks = following is not None and _guard(following) is not None
+        if gap == 0 and between_blocks and self._blocks_stand_joined(half, index):
+            before = after = 0
+        elif gap == 0:
+            before, after = (1, 0) if following is not None else (0, 1)
+        elif between_blocks:
+            before = after = min(gap, own_limit)
+        else:
+            after = min(gap, limit)
+            before = min(1 + gap - after, own_limit)
+        half[index] = half[index].with_changes(leading_lines=tuple(_blank() for _ in range(before)))
+        kept = lines[:after] + tuple(_blank() for _ in range(after - len(lines)))
+        if kept == lines:
+            return
+        if following is not None:
+            half[index + 1] = following.with_changes(leading_lines=kept)
+            if following is self.tc_node:
+                self.tc_node = half[index + 1]  # type: ignore[assignment]
+        else:
+            self.tc_else_lines = kept
+
+    @staticmethod
+    def _blocks_stand_joined(half: Sequence[cst.BaseStatement], new: int) -> bool:
+        """Most guarded blocks of the half that follow another one (``new`` left out) have no blank line above."""
+        rest = [node for i, node in enumerate(half) if i != new]
+        gaps = [
+            len(b.leading_lines) for a, b in zip(rest, rest[1:]) if _guard(a) is not None and _guard(b) is not None
+        ]
+        return sum(1 for g in gaps if g == 0) > sum(1 for g in gaps if g > 0)
+
     # -- result
 
     def code(self) -> str:
@@ -651,6 +709,7 @@ class _InitEditor:
         for block in self.new_blocks:
             index = self._try_index(block)
             if index is not None:
+                self._space_new_block(block.type_checking, index)
                 imported.extend(n for n in _guard_tuple(block.guard or "") if n not in imported)
                 needs_odna = needs_odna or isinstance(self.half(block.type_checking)[index], cst.Try)
         if imported:
@@ -658,7 +717,10 @@ class _InitEditor:
         top = list(self.top)
         if self.tc_node is not None:
             index = next(i for i, n in enumerate(top) if n is self.tc_node)
-            top[index] = self.tc_node.with_changes(body=self.tc_node.body.with_changes(body=tuple(self.tc)))
+            node = self.tc_node.with_changes(body=self.tc_node.body.with_changes(body=tuple(self.tc)))
+            if self.tc_else_lines is not None and node.orelse is not None:
+                node = node.with_changes(orelse=node.orelse.with_changes(leading_lines=self.tc_else_lines))
+            top[index] = node
         return self.module.with_changes(body=tuple(top)).code
 
 
