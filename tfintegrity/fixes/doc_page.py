@@ -99,8 +99,12 @@ def derive_style(
 
 
 def _markdown_section(style: SectionStyle, name: str, members: Members) -> List[str]:
-    return [f"{style.header} {name}", *[""] * style.header_gap, f"[[autodoc]] {style.prefix}{name}",
-            *_markdown_members(style, members)]
+    return [
+        f"{style.header} {name}",
+        *[""] * style.header_gap,
+        f"[[autodoc]] {style.prefix}{name}",
+        *_markdown_members(style, members),
+    ]
 
 
 def _markdown_members(style: SectionStyle, members: Members) -> List[str]:
@@ -113,8 +117,13 @@ def _markdown_add_first(style: SectionStyle, written: Sequence[str], member: str
 
 def _rst_section(style: SectionStyle, name: str, members: Members) -> List[str]:
     underline = style.header * max(style.underline, len(name))
-    return [name, underline, *[""] * style.header_gap, f".. autoclass:: {style.prefix}{name}",
-            *_rst_members(style, members)]
+    return [
+        name,
+        underline,
+        *[""] * style.header_gap,
+        f".. autoclass:: {style.prefix}{name}",
+        *_rst_members(style, members),
+    ]
 
 
 def _rst_members(style: SectionStyle, members: Members) -> List[str]:
@@ -131,7 +140,7 @@ def _rst_add_first(style: SectionStyle, written: Sequence[str], member: str) -> 
     for index, line in enumerate(out):
         match = _RST_MEMBERS.match(line)
         if match is not None:
-            out[index] = f"{match.group(1)} {member}, {line[match.end():]}"
+            out[index] = f"{match.group(1)} {member}, {line[match.end() :]}"
             return out
     return out + _rst_members(style, Members((member,)))
 
@@ -241,10 +250,14 @@ def _plan_page(
     written = read_doc_page(page, "\n".join(lines)).entries
     on_page = [e.name for e in written]
     borrowed = {e.name for e in written if counterpart_section(e, prefix, twin_member)}
-    classes = [n for n in model_classes(ctx, model) if (n in own or n in on_page) and n not in borrowed] if model else []
+    classes = (
+        [n for n in model_classes(ctx, model) if (n in own or n in on_page) and n not in borrowed] if model else []
+    )
     order = choose_order(classes, on_page, prefix)
     stems = [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else []
-    for item in missing:
+    inserted: List[str] = []
+    # In the order the sections will have: each new one then follows the one written before it.
+    for item in sorted(missing, key=lambda f: order.index(f.symbol) if f.symbol in order else len(order)):
         current = read_doc_page(page, "\n".join(lines)).entries  # positions after the previous insertion
         methods = class_methods(ctx, model, item.symbol)
         siblings = [e for e in current if e.name in order and e.name != item.symbol]
@@ -252,7 +265,10 @@ def _plan_page(
         members = mirrored_members(item.symbol, current, prefix, member, twin_member, methods, siblings)
         style = derive_style(shape, lines, reference_sections(item.symbol, current, order, prefix), twin)
         block = renderer.section(style, item.symbol, members)
-        lines = insert_section(lines, current, item.symbol, order, block, prefix, rule.params["before_pattern"], stems)
+        lines = insert_section(
+            lines, current, item.symbol, order, block, prefix, rule.params["before_pattern"], stems, inserted
+        )
+        inserted.append(item.symbol)
     return lines
 
 
@@ -272,7 +288,9 @@ def model_classes(ctx: Context, model: Model) -> List[str]:
     return list(dict.fromkeys(names))
 
 
-def reference_sections(name: str, entries: Sequence[AutodocEntry], order: Sequence[str], prefix: str) -> List[AutodocEntry]:
+def reference_sections(
+    name: str, entries: Sequence[AutodocEntry], order: Sequence[str], prefix: str
+) -> List[AutodocEntry]:
     """The sections a new one should look like: the model's sections of the same backend on the page, else
     its counterpart's, else every section of the page."""
     own = [e for e in entries if e.name in order and e.name != name]
@@ -316,6 +334,24 @@ def class_methods(ctx: Context, model: Optional[Model], name: str) -> Sequence[s
     return ()
 
 
+# --------------------------------------------------------------------------- blank lines between sections
+
+# The blank lines between two sections, as the page writes them (tapas' hold four spaces).
+Gap = List[str]
+
+
+def _blank_gap(lines: Sequence[str], above: AutodocEntry, below: AutodocEntry) -> Optional[Gap]:
+    """The lines between two sections, when they are blank lines only."""
+    between = list(lines[above.end_line : below.line - 1])
+    return None if any(line.strip() for line in between) else between
+
+
+def _lead_gap(lines: Sequence[str], entries: Sequence[AutodocEntry], entry: AutodocEntry) -> Optional[Gap]:
+    """The blank lines in front of ``entry`` (from the section above it)."""
+    index = entries.index(entry)
+    return _blank_gap(lines, entries[index - 1], entry) if index > 0 else None
+
+
 def section_gap(entries: Sequence[AutodocEntry]) -> int:
     """Blank lines the sections keep between each other (the most common gap of 1 or 2; 1 when there is none)."""
     gaps = [b.line - a.end_line - 1 for a, b in zip(entries, entries[1:]) if b.line > a.end_line]
@@ -323,13 +359,91 @@ def section_gap(entries: Sequence[AutodocEntry]) -> int:
     return max(set(gaps), key=gaps.count) if gaps else 1
 
 
-def run_gap(entries: Sequence[AutodocEntry], run: Sequence[str]) -> int:
-    """The gap between the run's sections where it has two in a row, else the page's."""
+def _pair_gaps(entries: Sequence[AutodocEntry], run: Sequence[str]) -> List[int]:
+    """The gaps (of 1 or 2 lines) between sections of ``run`` that follow each other on the page."""
     positions = [i for i, e in enumerate(entries) if e.name in run]
     pairs = [entries[i : i + 2] for i, j in zip(positions, positions[1:]) if j == i + 1]
     gaps = [b.line - a.end_line - 1 for a, b in pairs if b.line > a.end_line]
-    gaps = [g for g in gaps if g in (1, 2)]
-    return _mode(gaps, 0) or section_gap(entries)
+    return [g for g in gaps if g in (1, 2)]
+
+
+def run_gap(entries: Sequence[AutodocEntry], run: Sequence[str]) -> int:
+    """The gap between the run's sections where it has two in a row, else the page's."""
+    return _mode(_pair_gaps(entries, run), 0) or section_gap(entries)
+
+
+def twin_gap(
+    lines: Sequence[str], entries: Sequence[AutodocEntry], first: str, second: str, prefix: str
+) -> Optional[Gap]:
+    """The blank lines between the counterparts of two sections, where those follow each other too (a TF run
+    mirrors the PyTorch run's spacing, four-space blank lines included)."""
+    above, below = twin_of(first, entries, prefix), twin_of(second, entries, prefix)
+    if above is None or below is None or below.header is None:
+        return None
+    index = entries.index(above)
+    if index + 1 >= len(entries) or entries[index + 1] is not below:
+        return None
+    gap = _blank_gap(lines, above, below)
+    return gap if gap is not None and 1 <= len(gap) <= 3 else None
+
+
+def gap_between(
+    lines: Sequence[str], entries: Sequence[AutodocEntry], first: str, second: str, run: Sequence[str], prefix: str
+) -> Gap:
+    """Blank lines between two sections of the run: those between their counterparts' sections where those
+    follow each other too, else the gap the run's sections keep, else the page's."""
+    mirrored = twin_gap(lines, entries, first, second, prefix)
+    return mirrored if mirrored is not None else [""] * run_gap(entries, run)
+
+
+def _twins(run: Sequence[str], prefix: str) -> List[str]:
+    return [name[len(prefix) :] for name in run if name.startswith(prefix)]
+
+
+def end_gap(
+    lines: Sequence[str],
+    entries: Sequence[AutodocEntry],
+    before: AutodocEntry,
+    name: str,
+    run: Sequence[str],
+    prefix: str,
+) -> Gap:
+    """Blank lines in front of a section appended at the end of the page, after ``before``: the counterparts'
+    gap, else the run's, else the gap in front of ``before`` (a lone section is set off as its neighbour is),
+    else the page's."""
+    mirrored = twin_gap(lines, entries, before.name, name, prefix)
+    if mirrored is not None:
+        return mirrored
+    pairs = _pair_gaps(entries, run)
+    if pairs:
+        return [""] * _mode(pairs, 0)
+    lead = _lead_gap(lines, entries, before)
+    if lead is not None and 1 <= len(lead) <= 3:
+        return [""] * len(lead)
+    return [""] * section_gap(entries)
+
+
+def boundary_gap(
+    lines: Sequence[str],
+    entries: Sequence[AutodocEntry],
+    before: AutodocEntry,
+    front: Gap,
+    run: Sequence[str],
+    prefix: str,
+) -> Gap:
+    """Blank lines between the run's last section (a new one, written after ``before`` with ``front`` in front
+    of it) and the next run (Flax): the wider of the gap in front of the run and the run's own gap (a run is
+    set off from its neighbours at least as far as its sections are from each other)."""
+    members = [e for e in entries if e.name in run]
+    if before.name in run:
+        lead = _lead_gap(lines, entries, members[0]) if members else None
+        internal = len(front)
+    else:  # the run's first section: the gap in front is the one it was put after
+        lead = front
+        pairs = _pair_gaps(entries, _twins(run, prefix))
+        internal = _mode(pairs, 0) or section_gap(entries)
+    width = max(len(lead) if lead is not None and 1 <= len(lead) <= 3 else 0, internal)
+    return front if len(front) == width else [""] * width
 
 
 def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
@@ -373,16 +487,28 @@ def _end_of_twin_run(
     return entries[last]
 
 
+def _common_length(first: Sequence[str], second: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two name lists."""
+    row = [0] * (len(second) + 1)
+    for a in first:
+        previous = 0
+        for j, b in enumerate(second):
+            current = row[j + 1]
+            row[j + 1] = previous + 1 if a == b else max(row[j + 1], row[j])
+            previous = current
+    return row[-1]
+
+
 def choose_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
-    """The counterpart order or the model-file order, whichever agrees with the sections already there (the
-    counterpart order when both do: 14 of the 4.31.0 pages follow only it, 2 only the model file)."""
+    """The counterpart order or the model-file order, whichever agrees with more of the sections already there
+    (the counterpart order when both agree as far: 14 of the 4.31.0 pages follow only it, 2 only the model
+    file; longformer's page follows neither, but more of the file's)."""
+    candidates = [section_order(classes, page, prefix), list(classes)]
     present = [name for name in page if name in classes]
     if not present:
-        return section_order(classes, page, prefix)
-    for candidate in (section_order(classes, page, prefix), list(classes)):
-        if [name for name in candidate if name in present] == present:
-            return candidate
-    return section_order(classes, page, prefix)
+        return candidates[0]
+    agreement = [_common_length([n for n in c if n in present], present) for c in candidates]
+    return candidates[agreement.index(max(agreement))]
 
 
 def _after_blanks(lines: Sequence[str], at: int) -> int:
@@ -391,26 +517,6 @@ def _after_blanks(lines: Sequence[str], at: int) -> int:
     while end < len(lines) and not lines[end].strip():
         end += 1
     return end if end < len(lines) else at
-
-
-def gap_after(
-    entries: Sequence[AutodocEntry], name: str, following: Optional[AutodocEntry], run: Sequence[str], prefix: str
-) -> int:
-    """Blank lines between a new section and the one that will follow it: those between their counterparts'
-    sections where those follow each other too (a TF run mirrors the PyTorch run's spacing), else the gap the
-    model's sections keep, else the page's."""
-    twin = twin_of(name, entries, prefix)
-    if twin is not None and following is not None and following.name.startswith(prefix):
-        index = entries.index(twin)
-        after_twin = entries[index + 1] if index + 1 < len(entries) else None
-        if (
-            after_twin is not None
-            and prefix + after_twin.name == following.name
-            and after_twin.header is not None
-            and 1 <= after_twin.line - twin.end_line - 1 <= 3
-        ):
-            return after_twin.line - twin.end_line - 1
-    return run_gap(entries, run)
 
 
 def _next_entry(entries: Sequence[AutodocEntry], line: int) -> Optional[AutodocEntry]:
@@ -426,22 +532,24 @@ def insert_section(
     prefix: str,
     before_pattern: str,
     stems: Sequence[str] = (),
+    inserted: Sequence[str] = (),
 ) -> List[str]:
     """Insert ``name``'s section after the last of the model's sections (in page order) that precedes it in
     ``order``, else before the first of them, else after the counterparts' run, else before the first
     section matching ``before_pattern``, else at the end. The blank lines already there stay in front of
-    it; the gap the model's sections keep follows it."""
+    it (behind it where they follow a section this plan wrote: they are the run's outer gap); what goes on
+    the other side is derived (``gap_between``, ``boundary_gap``, ``end_gap``)."""
     position = order.index(name) if name in order else len(order)
     preceding = set(order[:position])
     run = [e for e in entries if e.name in order and e.name != name]
 
-    def gap(following: Optional[AutodocEntry]) -> List[str]:
-        return [""] * gap_after(entries, name, following, order, prefix)
+    def between(first: str, second: str) -> Gap:
+        return gap_between(lines, entries, first, second, order, prefix)
 
     before = next((e for e in reversed(run) if e.name in preceding), None)
     if before is None and run:
         at = run[0].line - 1
-        return lines[:at] + list(block) + gap(run[0]) + lines[at:]
+        return lines[:at] + list(block) + between(name, run[0].name) + lines[at:]
     if before is None:
         later = re.compile(before_pattern)
         before = _end_of_twin_run(entries, order, prefix, later, stems)
@@ -449,7 +557,7 @@ def insert_section(
             first_later = next((e for e in entries if later.search(e.name)), None)
             if first_later is not None:
                 at = first_later.line - 1
-                return lines[:at] + list(block) + gap(first_later) + lines[at:]
+                return lines[:at] + list(block) + [""] * run_gap(entries, order) + lines[at:]
             end = len(lines)
             while end > 0 and not lines[end - 1].strip():
                 end -= 1
@@ -457,5 +565,10 @@ def insert_section(
     at = _after_blanks(lines, before.end_line)
     following = _next_entry(entries, before.end_line)
     if at == before.end_line:  # the page ends here: the gap goes in front
-        return lines[:at] + gap(following) + list(block) + lines[at:]
-    return lines[:at] + list(block) + gap(following) + lines[at:]
+        return lines[:at] + end_gap(lines, entries, before, name, order, prefix) + list(block) + lines[at:]
+    if following is not None and following.name in order:
+        return lines[:at] + list(block) + between(name, following.name) + lines[at:]
+    existing = lines[before.end_line : at]
+    if before.name in inserted and before.name in order and not any(line.strip() for line in existing):
+        return lines[: before.end_line] + between(before.name, name) + list(block) + existing + lines[at:]
+    return lines[:at] + list(block) + boundary_gap(lines, entries, before, existing, order, prefix) + lines[at:]
