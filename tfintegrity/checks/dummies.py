@@ -8,6 +8,7 @@ completely and does not import it; a missing or unrecognised init is reported an
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -127,8 +128,16 @@ class Chunk:
         return self.body + self.gap
 
     def shape(self) -> str:
-        """The body with its own name blanked: objects of one form have one shape."""
-        return re.sub(rf"\b{re.escape(self.name)}\b", "\x00", self.body)
+        """The body with its own name blanked: objects of one form have one shape (computed once)."""
+        found = self.__dict__.get("_shape")
+        if found is None:
+            name = self.name
+            found = _WORD.sub(lambda m: "\x00" if m.group(0) == name else m.group(0), self.body)
+            object.__setattr__(self, "_shape", found)
+        return found
+
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -160,9 +169,10 @@ def split_file(text: Optional[str], facts: Optional[DummyFacts]) -> Optional[Dum
     return DummyFile(header, tuple(chunks))
 
 
-def _common_suffix(a: str, b: str) -> int:
+def _common_prefix(a: str, b: str) -> int:
     size = 0
-    while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
+    limit = min(len(a), len(b))
+    while size < limit and a[size] == b[size]:
         size += 1
     return size
 
@@ -171,18 +181,82 @@ def new_body(name: str, chunks: Sequence[Chunk], backends: Sequence[str]) -> str
     """The object for ``name`` in the form the file writes its kind in (the most common form, and among
     several forms the one of the object whose name ends most like this one); the generator's form when the
     file has no object of that kind."""
-    kind = dummy_kind(name)
-    same = [c for c in chunks if c.kind == kind]
-    if not same:
-        return dummy_object(name, backends)
-    counts = Counter(c.shape() for c in same)
-    # Forms the file uses more than once; among them, the form most of the objects whose names end most
-    # like this one use (4.2.0 gives `TFXForPreTraining` no `from_pretrained`, `TFAutoModelForPreTraining` one).
-    pool = [c for c in same if counts[c.shape()] > 1] or same
-    longest = max(_common_suffix(c.name, name) for c in pool)
-    near = Counter(c.shape() for c in pool if _common_suffix(c.name, name) == longest)
-    shape = max(near, key=lambda s: (near[s], counts[s]))
-    return shape.replace("\x00", name)
+    return Forms.of(chunks).body(name, backends)
+
+
+class Forms:
+    """The forms of one file's objects, per kind, indexed by their names read backwards: the objects whose
+    names end most like a new one are a run of neighbours there, so a new object's form costs a binary
+    search, not a pass over the file (a tree with thousands of models has tens of thousands of objects)."""
+
+    _last: List[Tuple[Tuple[Chunk, ...], "Forms"]] = []
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._kinds: Dict[str, _KindForms] = {}
+        by_kind: Dict[str, List[Chunk]] = {}
+        for chunk in chunks:
+            by_kind.setdefault(chunk.kind, []).append(chunk)
+        for kind, same in by_kind.items():
+            self._kinds[kind] = _KindForms(same)
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk]) -> "Forms":
+        key = tuple(chunks)
+        for known, forms in cls._last:
+            if known is key or known == key:
+                return forms
+        forms = cls(key)
+        cls._last[:] = [(key, forms)]
+        return forms
+
+    def body(self, name: str, backends: Sequence[str]) -> str:
+        kind = self._kinds.get(dummy_kind(name))
+        if kind is None:
+            return dummy_object(name, backends)
+        return kind.shape_for(name).replace("\x00", name)
+
+
+class _KindForms:
+    def __init__(self, same: Sequence[Chunk]) -> None:
+        self.counts = Counter(c.shape() for c in same)
+        # Forms the file uses more than once; among them, the form most of the objects whose names end most
+        # like this one use (4.2.0 gives `TFXForPreTraining` no `from_pretrained`, `TFAutoModelForPreTraining`
+        # one). Ties go to the form met first in the file.
+        pool = [c for c in same if self.counts[c.shape()] > 1] or list(same)
+        ordered = sorted(range(len(pool)), key=lambda i: pool[i].name[::-1])
+        self.keys = [pool[i].name[::-1] for i in ordered]
+        self.members = [(i, pool[i].shape()) for i in ordered]  # (position in the file, form), by key
+        self.forms = list(dict.fromkeys(c.shape() for c in pool))
+        self.prefix: Dict[str, List[int]] = {}
+        if len(self.forms) <= 32:
+            for form in self.forms:
+                running = [0]
+                for _, shape in self.members:
+                    running.append(running[-1] + (shape == form))
+                self.prefix[form] = running
+
+    def shape_for(self, name: str) -> str:
+        backwards = name[::-1]
+        at = bisect.bisect_left(self.keys, backwards)
+        longest = max(
+            (_common_prefix(backwards, self.keys[i]) for i in (at - 1, at) if 0 <= i < len(self.keys)), default=0
+        )
+        start = backwards[:longest]
+        low = bisect.bisect_left(self.keys, start)
+        high = bisect.bisect_right(self.keys, start + "\U0010ffff", lo=low)
+        if self.prefix:
+            near = {f: self.prefix[f][high] - self.prefix[f][low] for f in self.forms}
+        else:
+            near = dict(Counter(shape for _, shape in self.members[low:high]))
+        top = max((near[f], self.counts[f]) for f in near if near[f])
+        tied = [f for f in near if near[f] and (near[f], self.counts[f]) == top]
+        if len(tied) == 1:
+            return tied[0]
+        first = {}
+        for position, shape in self.members[low:high]:
+            if shape in tied and (shape not in first or position < first[shape]):
+                first[shape] = position
+        return min(tied, key=lambda f: first[f])
 
 
 def _separator(chunks: Sequence[Chunk]) -> str:
@@ -213,16 +287,32 @@ def edit_file(
         seen.add(chunk.name)
         kept.append((chunk.name, chunk.body))
     gaps = {c.name: c.gap for c in chunks[:-1]}
-    for name in (n for n in order if n in add and n not in seen):
-        before = order[: order.index(name)]
-        at = 0
-        for position, (other, _) in enumerate(kept):
-            if other in before:
-                at = position + 1
-        kept.insert(at, (name, new_body(name, chunks, backends)))
-        seen.add(name)
+    rank: Dict[str, int] = {}
+    for position, name in enumerate(order):
+        rank.setdefault(name, position)
+    # Each new name goes after the last object whose name precedes it in ``order`` (after the names added
+    # before it there, too): that object's position only grows as the names come in order, so one pass
+    # over the objects sorted by rank finds every anchor.
+    forms = Forms.of(chunks)
+    ranked = sorted((rank[other], position) for position, (other, _) in enumerate(kept) if other in rank)
+    after: Dict[int, List[Tuple[str, str]]] = {}
+    anchor, cursor = -1, 0
+    added = set()
+    for name in order:
+        if name not in add or name in seen or name in added:
+            continue
+        while cursor < len(ranked) and ranked[cursor][0] < rank[name]:
+            anchor = max(anchor, ranked[cursor][1])
+            cursor += 1
+        after.setdefault(anchor, []).append((name, forms.body(name, backends)))
+        added.add(name)
+    if after:
+        merged: List[Tuple[str, str]] = list(after.get(-1, []))
+        for position, item in enumerate(kept):
+            merged.append(item)
+            merged.extend(after.get(position, []))
+        kept = merged
     if reorder:
-        rank = {n: i for i, n in enumerate(order)}
         kept.sort(key=lambda item: rank.get(item[0], len(rank)))
     out = [file.header]
     for position, (name, body) in enumerate(kept):
