@@ -26,7 +26,7 @@ SINGLE_COUNT = 210
 WHOLE_MODEL_TARGET = 0.75  # issue 9's target for 4.31.0: NOT met (see README "Fix fidelity")
 # Regression floors at the measured figures; raise them as the remaining causes are fixed.
 SINGLE_FLOOR = 0.97
-WHOLE_MODEL_FLOOR = 0.54
+WHOLE_MODEL_FLOOR = 0.63
 WORKERS = 2
 
 # Models whose whole-model restoration is not byte-identical, and why: in each, the release itself
@@ -43,8 +43,6 @@ PAGE_PLACE = "the page's TF run does not follow the PyTorch run (other sections 
 SINGLE_EXTEND = "the top init writes `.extend([\"X\"])` for one name where 102 other statements write `.append(\"X\")`"
 WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
     "bert": HEADER_TYPO + " (TFBertModelLMHeadModel)",
-    "blenderbot": BLOCK_SPACING,
-    "blip": PAGE_SPACING,
     "camembert": HEADER_TYPO + " (TFCamembertForCasualLM); the page lists no members at all",
     "convbert": "TF_MODEL_FOR_TEXT_ENCODING_MAPPING_NAMES maps convbert although PyTorch does not (the one TF entry "
                 "with no PyTorch counterpart)",
@@ -52,26 +50,22 @@ WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
     "data2vec": "the model init uses the legacy `if is_tf_available():` form, the fix writes the try/except form",
     "deberta": "the page documents TFDebertaPreTrainedModel, a base class the rule does not require",
     "deberta_v2": "the page documents TFDebertaV2PreTrainedModel; the init has the TF block before the torch block",
-    "efficientformer": BLOCK_SPACING,
     "funnel": HEADER_TYPO + " (TFFunnelModelForPreTraining)",
-    "hubert": MAGIC_COMMA + "; " + BLOCK_SPACING,
-    "led": BLOCK_SPACING,
+    "hubert": MAGIC_COMMA + "; " + BLOCK_SPACING + " (two above, one below: 18 inits with the same input want one and two)",
     "longformer": PAGE_ORDER,
     "opt": PAGE_PLACE + " (the TF run sits between PyTorch sections); " + MAGIC_COMMA,
     "rag": MAGIC_COMMA,
     "rembert": FILE_ORDER,
     "resnet": PAGE_SPACING,
     "roformer": FILE_ORDER,
-    "sam": MAGIC_COMMA + "; " + BLOCK_SPACING + "; " + PAGE_SPACING,
-    "segformer": PAGE_ORDER + "; " + BLOCK_SPACING,
+    "segformer": PAGE_ORDER + " (DecodeHead first)",
     "speech_to_text": "the model init has the TF block before the torch block",
-    "tapas": "blank lines of the page hold four spaces; the page has no blank line between a TF header and its [[autodoc]] line; " + BLOCK_SPACING,
+    "tapas": "the model init has no blank line between the torch and TF blocks and two after (7 inits with the same input want one on each side)",
     "vision_text_dual_encoder": "the model init has the TF block after the Flax block; " + SINGLE_EXTEND + "; " + PAGE_SPACING,
     "vit": MAGIC_COMMA + " (top init and model init)",
     "vit_mae": MAGIC_COMMA + " (top init and model init)",
     "wav2vec2": PAGE_ORDER,
-    "whisper": PAGE_SPACING,
-    "xglm": MAGIC_COMMA + "; " + BLOCK_SPACING,
+    "xglm": "the model init has the TF block after the Flax block (26 other inits put it after torch)",
     "xlnet": HEADER_TYPO + " (TFLNetForMultipleChoice)",
 }
 
