@@ -344,6 +344,12 @@ class DummyObjects:
         expected = source.names
         out: List[Finding] = []
         imported = self._imported(ctx, rule)
+        # A missing object is reported at the first written object that comes later in the expected order:
+        # the first whose running maximum of (last) expected positions passes its own, found by bisection.
+        last_rank = {name: position for position, name in enumerate(expected)}
+        running: List[int] = []
+        for name, _ in written:
+            running.append(max(running[-1] if running else -1, last_rank.get(name, -1)))
         for position, name in enumerate(expected):
             if name in present:
                 continue
@@ -352,7 +358,8 @@ class DummyObjects:
                 if name in imported
                 else (f"{owner.get(name, 'its model')} exports it, so the top-level init must import it")
             )
-            line = next((ln for n, ln in written if n in expected[position + 1 :]), written[-1][1] if written else 1)
+            later = bisect.bisect_right(running, position)
+            line = written[later][1] if later < len(written) else (written[-1][1] if written else 1)
             where = "does not exist" if facts is None else "lacks it"
             out.append(
                 finding(

@@ -135,6 +135,10 @@ class _Import:
 
 def _string(node: cst.BaseExpression) -> Optional[str]:
     if isinstance(node, cst.SimpleString):
+        raw = node.value
+        # A plain "Name" (no prefix, no escape) is its own value: the common case, without literal_eval.
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'" and "\\" not in raw and raw[0] not in raw[1:-1]:
+            return raw[1:-1]
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
