@@ -7,7 +7,17 @@ root-relative with forward slashes; lines are 1-based, columns 1-based (as edito
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+
+def _memo(facts: object, name: str, build: Callable[[], Any]) -> Any:
+    """A value derived from frozen facts, computed once and kept on the object (not a field: it is neither
+    compared nor cached)."""
+    found = facts.__dict__.get(name)
+    if found is None:
+        found = build()
+        object.__setattr__(facts, name, found)
+    return found
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,35 @@ class InitFacts:
         return self.structure_line is not None and self.type_checking_line is not None
 
     def guarded_structure(self, guard: str) -> Tuple[StructureList, ...]:
-        return tuple(s for g in self.structure_guards if g.guard == (guard,) for s in g.structure)
+        return _memo(self, "_structure_" + guard, lambda: tuple(
+            s for g in self.structure_guards if g.guard == (guard,) for s in g.structure
+        ))
 
     def guarded_imports(self, guard: str) -> Tuple[ImportBlock, ...]:
-        return tuple(i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports)
+        return _memo(self, "_imports_" + guard, lambda: tuple(
+            i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports
+        ))
+
+    def structure_for(self, guard: str, key: str) -> List[StructureList]:
+        """The guarded ``_import_structure[key]`` statements, in file order (indexed once per file)."""
+        def build() -> Dict[str, List[StructureList]]:
+            index: Dict[str, List[StructureList]] = {}
+            for statement in self.guarded_structure(guard):
+                index.setdefault(statement.key, []).append(statement)
+            return index
+
+        return _memo(self, "_structure_by_key_" + guard, build).get(key, [])
+
+    def imports_for(self, guard: str, module: str) -> List[ImportBlock]:
+        """The guarded relative (level 1) ``from .module import`` blocks, in file order."""
+        def build() -> Dict[str, List[ImportBlock]]:
+            index: Dict[str, List[ImportBlock]] = {}
+            for block in self.guarded_imports(guard):
+                if block.level == 1:
+                    index.setdefault(block.module, []).append(block)
+            return index
+
+        return _memo(self, "_imports_by_module_" + guard, build).get(module, [])
 
     def all_structure(self) -> Tuple[StructureList, ...]:
         return self.base_structure + tuple(s for g in self.structure_guards for s in g.structure)
@@ -153,6 +188,16 @@ class MappingFacts:
     line: int
     end_line: int
     entries: Tuple[MappingEntry, ...]
+
+    def entries_for(self, key: str) -> List[MappingEntry]:
+        """The entries of ``key``, in file order (indexed once per mapping)."""
+        def build() -> Dict[str, List[MappingEntry]]:
+            index: Dict[str, List[MappingEntry]] = {}
+            for entry in self.entries:
+                index.setdefault(entry.key, []).append(entry)
+            return index
+
+        return _memo(self, "_by_key", build).get(key, [])
 
 
 @dataclass(frozen=True)

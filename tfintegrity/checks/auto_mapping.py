@@ -286,9 +286,10 @@ class AutoMapping:
         placement = self.placement(ctx, rule, auto)
         for exp in expected:
             mapping = auto.mappings[exp.mapping]
-            entry = next((e for e in mapping.entries if e.key == exp.key and exp.name in e.values), None)
+            keyed = mapping.entries_for(exp.key)
+            entry = next((e for e in keyed if exp.name in e.values), None)
             if entry is None:
-                taken = next((e for e in mapping.entries if e.key == exp.key), None)
+                taken = keyed[0] if keyed else None
                 message = f"{self._shown(layout, exp.key, exp.name)} is missing from {exp.mapping}"
                 if taken is not None and layout.entries == "objects":
                     # An object entry holds one class: which of the two the key maps to is a person's call.

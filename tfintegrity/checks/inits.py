@@ -258,7 +258,7 @@ class InitStructure(_InitPlace):
     sort = staticmethod(pysource.sort_objects)
 
     def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
-        statements = [s for s in init.guarded_structure(guard) if s.key == key]
+        statements = init.structure_for(guard, key)
         names = [n for s in statements for n in s.names]
         return names, ((statements[0].line, 1) if statements else None)
 
@@ -276,7 +276,7 @@ class InitImports(_InitPlace):
     sort = staticmethod(pysource.isort_names)
 
     def _written(self, init: InitFacts, guard: str, key: str) -> Tuple[List[Located], Optional[Tuple[int, int]]]:
-        blocks = [b for b in init.guarded_imports(guard) if b.level == 1 and b.module == key]
+        blocks = init.imports_for(guard, key)
         names = [n for b in blocks for n in b.names]
         return names, ((blocks[0].line, 1) if blocks else None)
 

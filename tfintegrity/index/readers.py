@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import gc
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
@@ -58,16 +58,76 @@ def parse_python(path: str, text: str) -> ast.Module:
             gc.enable()
 
 
+# Texts longer than this are parsed in runs of top-level statements, so the syntax tree of one run is in
+# memory at a time: a dummies file of a tree with thousands of models is 3 MB of text and 300 MB of tree.
+CHUNKED_OVER = 1 << 18
+CHUNK_SIZE = 1 << 17
+_NOT_A_START = ("else", "elif", "except", "finally", "case")
+
+
+def top_statements(path: str, text: str) -> Iterator[ast.stmt]:
+    """The file's top-level statements, every byte parsed (an error names the file and line).
+
+    A long text is cut before lines that look like the start of a top-level statement and each run is
+    parsed on its own, at its own line numbers. A cut inside a string, a bracket, a continuation or after
+    a decorator leaves a run that does not parse; then the whole text is parsed and the statements after
+    the last run that did are taken from it, so the result is always the whole file's statements.
+    """
+    if len(text) <= CHUNKED_OVER:
+        yield from parse_python(path, text).body
+        return
+    done = 0  # the last line of the statements yielded so far
+    for offset, chunk in _runs(text):
+        try:
+            tree = _parse_quietly("\n" * offset + chunk, path)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            break
+        yield from tree.body
+        done = offset + chunk.count("\n")
+    else:
+        return
+    for node in parse_python(path, text).body:
+        if node.lineno > done:
+            yield node
+
+
+def _parse_quietly(text: str, path: str) -> ast.Module:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(text, filename=path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _runs(text: str) -> Iterator[Tuple[int, str]]:
+    """(lines before it, text) of consecutive runs of about CHUNK_SIZE characters, cut at plausible
+    statement starts."""
+    lines = text.splitlines(keepends=True)
+    start, size = 0, 0
+    for index, line in enumerate(lines):
+        if size >= CHUNK_SIZE and _may_start(line) and not lines[index - 1].startswith("@"):
+            yield start, "".join(lines[start:index])
+            start, size = index, 0
+        size += len(line)
+    yield start, "".join(lines[start:])
+
+
+def _may_start(line: str) -> bool:
+    first = line[:1]
+    return (first.isalpha() or first in "_@") and not line.startswith(_NOT_A_START)
+
+
 # --------------------------------------------------------------------------- modeling files
 
 
 def read_module(path: str, text: str) -> ModuleFacts:
-    tree = parse_python(path, text)
     classes: Dict[str, ClassFact] = {}
     defined = set()
     imports: Dict[str, ImportedName] = {}
     all_names: Optional[ExportList] = None
-    for node in tree.body:
+    for node in top_statements(path, text):
         if isinstance(node, ast.ClassDef):
             classes[node.name] = ClassFact(
                 name=node.name,
@@ -218,7 +278,6 @@ def _import_block(node: ast.ImportFrom) -> ImportBlock:
 
 
 def read_init(path: str, text: str) -> InitFacts:
-    tree = parse_python(path, text)
     base_structure: List[StructureList] = []
     structure_guards: List[GuardBlock] = []
     base_imports: List[ImportBlock] = []
@@ -226,7 +285,7 @@ def read_init(path: str, text: str) -> InitFacts:
     type_checking_line: Optional[int] = None
     structure_line: Optional[int] = None
     structure_call = False
-    for node in tree.body:
+    for node in top_statements(path, text):
         guard = guard_of(node)
         if guard is not None:
             body = guarded_body(node)
@@ -299,9 +358,8 @@ def _is_star(node: ast.ImportFrom) -> bool:
 
 
 def read_dummies(path: str, text: str) -> DummyFacts:
-    tree = parse_python(path, text)
     objects = []
-    for node in tree.body:
+    for node in top_statements(path, text):
         if isinstance(node, ast.ClassDef):
             objects.append(DummyObject(node.name, "class", node.lineno))
         elif isinstance(node, ast.FunctionDef):
@@ -314,9 +372,8 @@ def read_dummies(path: str, text: str) -> DummyFacts:
 
 
 def read_config(path: str, text: str) -> ConfigFacts:
-    tree = parse_python(path, text)
     found = []
-    for node in tree.body:
+    for node in top_statements(path, text):
         if not isinstance(node, ast.ClassDef):
             continue
         for stmt in node.body:

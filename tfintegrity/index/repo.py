@@ -30,6 +30,10 @@ from tfintegrity.index.cache import FactCache, digest
 
 T = TypeVar("T")
 
+# Kinds of facts after which the file's text is dropped (modeling, configuration and init files, doc pages:
+# the bulk of the bytes). A check or fix that needs the text reads it again, and the bytes must be the same.
+DROP_TEXT_AFTER = frozenset({"module", "config", "init", "doc_page"})
+
 BOM = "\ufeff"
 
 
@@ -79,9 +83,10 @@ class RepoIndex:
         self.package = package.strip("/")
         self.overlay: Dict[str, str] = dict(overlay or {})
         self.cache = cache or FactCache.off()
+        # Texts read, kept while they may be needed: a modeling or configuration file's text is dropped once
+        # its facts are read (read again if needed), so memory does not grow with the bytes of the tree.
         self._texts: Dict[str, Optional[str]] = {}
-        self._raw: Dict[str, bytes] = {}
-        self._digests: Dict[str, str] = {}
+        self._digests: Dict[str, Optional[str]] = {}  # every file read from disk -> hash (None: absent)
         # Python files read from disk whose bytes no reader has parsed completely yet (see validate_read).
         self._unparsed: Dict[str, str] = {}
         self._facts: Dict[tuple, object] = {}
@@ -114,7 +119,8 @@ class RepoIndex:
             self._texts[rel] = self._read(rel)
         return self._texts[rel]
 
-    def _read(self, rel: str) -> Optional[str]:
+    def _bytes(self, rel: str) -> Optional[bytes]:
+        """The file's bytes from disk (``None`` when it does not exist), their hash recorded as an input."""
         path = self.root / rel
         plain = os.path.join(self._root_text, rel)
         try:
@@ -128,28 +134,37 @@ class RepoIndex:
         except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
             raise TfiError(f"cannot resolve symbolic link ({type(exc).__name__}: a loop?)", rel) from None
         try:
-            data = _read_regular(path)
+            data: Optional[bytes] = _read_regular(path)
         except FileNotFoundError:
-            return None
+            data = None
         except IsADirectoryError:
             raise TfiError("expected a file, found a directory", rel) from None
         except OSError as exc:
             raise TfiError(f"cannot read: {exc.strerror or exc}", rel) from None
-        self._raw[rel] = data
+        found = None if data is None else digest(data)
+        if rel in self._digests and self._digests[rel] != found:
+            raise TfiError("changed on disk while tfintegrity was reading it; run again", rel)
+        self._digests[rel] = found
+        return data
+
+    def _read(self, rel: str) -> Optional[str]:
+        data = self._bytes(rel)
+        if data is None:
+            return None
         text = decode(rel, data)
-        self._digests[rel] = digest(data)
         if rel.endswith(".py"):
-            self._unparsed[rel] = self._digests[rel]
+            self._unparsed[rel] = self._digests[rel]  # type: ignore[assignment]
         return text
 
     def raw(self, rel: str) -> Optional[bytes]:
-        """The bytes read from disk (``None`` if the file did not exist)."""
-        if rel not in self._raw and rel not in self._texts:
-            self._texts[rel] = self._read(rel)
-        return self._raw.get(rel)
+        """The file's bytes, read again (only the hash of what was read is kept), and refused when they
+        are not the bytes the run read: what a fix replaces is exactly what it was planned on."""
+        if rel not in self._digests:
+            self.text(rel)
+        return self._bytes(rel)
 
     def files_read(self) -> List[str]:
-        return sorted(k for k, v in self._texts.items() if v is not None)
+        return sorted(k for k, v in self._digests.items() if v is not None)
 
     def listdir(self, rel_dir: str) -> List[str]:
         """Names in a directory (sorted), including overlay files; empty when it does not exist."""
@@ -197,6 +212,8 @@ class RepoIndex:
                     self.cache.put(kind, rel, file_digest, value)
                 if parses:
                     self._unparsed.pop(rel, None)
+                if kind in DROP_TEXT_AFTER:
+                    self._texts.pop(rel, None)
                 self._facts[key] = value
         return self._facts[key]  # type: ignore[return-value]
 
@@ -207,7 +224,7 @@ class RepoIndex:
             file_digest = self._unparsed[rel]
             hit, _ = self.cache.get("parsed", rel, file_digest)
             if not hit:
-                readers.parse_python(rel, self._texts[rel] or "")
+                readers.parse_python(rel, self.text(rel) or "")
                 self.cache.put("parsed", rel, file_digest, True)
         self._unparsed.clear()
 
@@ -217,7 +234,7 @@ class RepoIndex:
         """Everything this index read from disk: each file's hash (``None``: absent), each existence and
         directory test, each listing. A run whose inputs are all unchanged has the same result."""
         return {
-            "files": {rel: self._digests.get(rel) for rel, text in self._texts.items()},
+            "files": dict(self._digests),
             "exists": {k[1]: v for k, v in self.memo.items() if k[0] == "exists"},
             "dirs": {k[1]: v for k, v in self.memo.items() if k[0] == "is_dir"},
             "listings": {rel: names for rel, names in self._listing.items()},
@@ -230,10 +247,9 @@ class RepoIndex:
         """
         try:
             for rel, recorded in dict(inputs["files"]).items():  # type: ignore[call-overload]
-                if self.text(rel) is None:
-                    if recorded is not None:
-                        return False
-                elif self._digests.get(rel) != recorded:
+                if rel not in self._digests:
+                    self._bytes(rel)  # the hash is all a replay needs: the text is read if a fix needs it
+                if self._digests[rel] != recorded:
                     return False
             for rel, recorded in dict(inputs["exists"]).items():  # type: ignore[call-overload]
                 if self.exists(rel) != recorded:
@@ -293,8 +309,7 @@ class RepoIndex:
         merged.update(overlay)
         fresh = RepoIndex(self.root, self.package, merged, self.cache)
         fresh._texts = {k: v for k, v in self._texts.items() if k not in merged}
-        fresh._raw = self._raw
-        fresh._digests = self._digests
+        fresh._digests = {k: v for k, v in self._digests.items() if k not in merged}
         fresh._facts = {k: v for k, v in self._facts.items() if k[1] not in overlay}
         fresh._by_text = self._by_text
         fresh.memo = {k: v for k, v in self.memo.items() if k[1] not in overlay}
