@@ -147,7 +147,11 @@ def _collect(
     catalogs: Dict[str, Catalog] = {}
     for rule in session.rules:
         backend = session.ruleset.backends[rule.backend]
-        catalog = catalogs.setdefault(backend.name, Catalog(index, backend))
+        if backend.name not in catalogs:
+            catalogs[backend.name] = Catalog(index, backend)
+            if not index.overlay:
+                index.prefetch(catalogs[backend.name].planned_reads())  # what every rule reads first
+        catalog = catalogs[backend.name]
         ctx = Context(index, backend, catalog, only_models, notes)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):
             if not in_scope(item, only_models):

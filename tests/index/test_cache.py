@@ -302,3 +302,23 @@ def test_warm_equals_cold_after_each_change_scoped(root: Path) -> None:
 
 def test_warm_equals_cold_on_the_real_tree(real_tree: Path) -> None:
     assert assert_warm_equals_cold(real_tree) == 4
+
+
+# --------------------------------------------------------------------------- the parallel prefetch
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_prefetch_reads_what_a_lazy_run_reads(root: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """With a second process (the threshold lowered so the small tree uses it) or without, a run reads the
+    same files and says the same, and a file that does not parse is still the run's one error."""
+    from tfintegrity.index import repo
+
+    lazy = run(root, use_cache=False)
+    monkeypatch.setattr(repo, "PARALLEL_OVER", 0)
+    monkeypatch.setenv(repo.JOBS_ENV, jobs)
+    assert outcome(run(root, use_cache=False)) == outcome(lazy)
+    assert outcome(run(root)) == outcome(lazy)  # and through the cache
+    path = root / TF_MODELING
+    path.write_text(path.read_text() + "\nx = (\n")
+    result = CliRunner().invoke(cli.main, ["check", "--root", str(root), "--no-cache"])
+    assert result.exit_code == 2 and f"{TF_MODELING}:" in result.output, result.output

@@ -100,6 +100,19 @@ class Catalog:
         excluded = self.backend.modeling_exclude
         return [f for f in found if not any(fnmatch.fnmatchcase(f.rsplit("/", 1)[-1], g) for g in excluded)]
 
+    def planned_reads(self) -> List[Tuple[str, str]]:
+        """(kind of facts, path) the models are built from: each folder's backend modeling files, its
+        init and its configuration files (what ``models()`` reads; the index may read them all at once)."""
+        out: List[Tuple[str, str]] = []
+        for folder in self.folders():
+            files = self.modeling_files(folder)
+            if not files:
+                continue
+            out.append(("init", f"{self.models_dir}/{folder}/__init__.py"))
+            out.extend(("module", f) for f in files)
+            out.extend(("config", c) for c in self.index.glob(f"{self.models_dir}/{folder}", "configuration_*.py"))
+        return out
+
     # ------------------------------------------------------------------ public classes
 
     def _resolve_module(self, importer: str, imported: ImportedName) -> Optional[str]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import pickle
 import stat
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
@@ -29,6 +30,24 @@ from tfintegrity.index import auto_readers, doc_readers, readers
 from tfintegrity.index.cache import FactCache, digest
 
 T = TypeVar("T")
+
+# Below this many characters left to parse, a second process costs more than it saves.
+PARALLEL_OVER = 1 << 20
+JOBS_ENV = "TFINTEGRITY_JOBS"
+
+
+def _workers() -> int:
+    """Processes the prefetch may use: the CPUs this process may run on (``TFINTEGRITY_JOBS`` caps it), and
+    1 where there is no ``fork``."""
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    wanted = os.environ.get(JOBS_ENV, "")
+    return min(count, int(wanted)) if wanted.isdigit() and int(wanted) > 0 else count
+
 
 # Kinds of facts after which the file's text is dropped (modeling, configuration and init files, doc pages:
 # the bulk of the bytes). A check or fix that needs the text reads it again, and the bytes must be the same.
@@ -217,6 +236,100 @@ class RepoIndex:
                 self._facts[key] = value
         return self._facts[key]  # type: ignore[return-value]
 
+    def prefetch(self, wanted: Sequence[Tuple[str, str]]) -> None:
+        """Read the facts of these (kind, path) now: from the cache where it has them, and when many bytes
+        are left to parse, half of them in a forked second process (the parse is most of a cold run's
+        cost). Only facts are taken from the other process: a file it could not read is left to the lazy
+        path, which reads it again and reports its error as a run without this would."""
+        todo: List[Tuple[str, str, str]] = []
+        for kind, rel in wanted:
+            reader = READERS.get(kind)
+            if reader is None or (kind, rel) in self._facts or rel in self.overlay:
+                continue
+            text = self.text(rel)
+            if text is None:
+                continue
+            hit, value = self.cache.get(kind, rel, self._digests[rel])  # type: ignore[arg-type]
+            if hit:
+                self._keep(kind, rel, value, True)
+            else:
+                todo.append((kind, rel, text))
+        if sum(len(t) for _, _, t in todo) < PARALLEL_OVER or _workers() < 2:
+            return
+        mine: List[Tuple[str, str, str]] = []
+        theirs: List[Tuple[str, str, str]] = []
+        weight = [0, 0]
+        for item in sorted(todo, key=lambda item: -len(item[2])):
+            side = 0 if weight[0] <= weight[1] else 1
+            (mine if side == 0 else theirs).append(item)
+            weight[side] += len(item[2])
+        child = self._fork_reader(theirs)
+        for kind, rel, _ in mine:
+            try:
+                self._facts_of(kind, rel, READERS[kind])
+            except TfiError:
+                pass  # reported when a check asks for these facts, as without the prefetch
+        if child is None:
+            return
+        for kind, rel, value in self._collect_child(*child):
+            if (kind, rel) not in self._facts:
+                self.cache.put(kind, rel, self._digests[rel], value)  # type: ignore[arg-type]
+                self._keep(kind, rel, value, True)
+
+    def _fork_reader(self, items: Sequence[Tuple[str, str, str]]) -> Optional[Tuple[int, int]]:
+        """Start a forked process reading the facts of ``items``: (pipe, pid), or ``None`` if it cannot."""
+        try:
+            read_fd, write_fd = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # the child: read, send, and leave without running anything of the parent's
+            try:
+                os.close(read_fd)
+                found = []
+                for kind, rel, text in items:
+                    try:
+                        found.append((kind, rel, READERS[kind](rel, text)))
+                    except Exception:  # noqa: BLE001 - the parent reads it again and reports it
+                        pass
+                data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(write_fd, view) :]
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        return read_fd, pid
+
+    def _collect_child(self, read_fd: int, pid: int) -> List[Tuple[str, str, object]]:
+        chunks = []
+        try:
+            while True:
+                chunk = os.read(read_fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(read_fd)
+            os.waitpid(pid, 0)
+        try:
+            # The data comes from this process's own fork, over a private pipe: nothing outside writes it.
+            return list(pickle.loads(b"".join(chunks)))
+        except Exception:  # noqa: BLE001 - a child that died midway: read everything here instead
+            return []
+
+    def _keep(self, kind: str, rel: str, value: object, parses: bool) -> None:
+        if parses:
+            self._unparsed.pop(rel, None)
+        if kind in DROP_TEXT_AFTER:
+            self._texts.pop(rel, None)
+        self._facts[(kind, rel)] = value
+
     def validate_read(self) -> None:
         """Parse every Python file read from disk that no reader parsed completely (once per content: the
         cache remembers bytes that compile), so a file Python cannot compile is always an error."""
@@ -315,3 +428,11 @@ class RepoIndex:
         fresh.memo = {k: v for k, v in self.memo.items() if k[1] not in overlay}
         fresh._listing = dict(self._listing)
         return fresh
+
+
+# The readers ``prefetch`` may run for a kind of facts (each parses the whole file).
+READERS: Dict[str, Callable[[str, str], object]] = {
+    "module": readers.read_module,
+    "init": readers.read_init,
+    "config": readers.read_config,
+}
