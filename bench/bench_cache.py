@@ -45,7 +45,10 @@ GROWTH_TARGET = 4.4
 MEMORY_TARGET_MB = 200
 SCRIPTS = (
     ("check_dummies.py", ("utils/check_dummies.py",)),
-    ("check_inits.py (check_all_inits)", ("-c", "import sys; sys.path.insert(0, 'utils'); import check_inits; check_inits.check_all_inits()")),
+    (
+        "check_inits.py (check_all_inits)",
+        ("-c", "import sys; sys.path.insert(0, 'utils'); import check_inits; check_inits.check_all_inits()"),
+    ),
     ("custom_init_isort.py --check_only", ("utils/custom_init_isort.py", "--check_only")),
     ("sort_auto_mappings.py --check_only", ("utils/sort_auto_mappings.py", "--check_only")),
     ("check_doctest_list.py", ("utils/check_doctest_list.py",)),
@@ -128,8 +131,13 @@ def scripts(root: Path, corpus_utils: Optional[Path]) -> List[str]:
             rows.append(f"| {label} | not in this tree | |")
             continue
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, *command], cwd=root, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        out = subprocess.run(
+            [sys.executable, *command],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
         seconds = time.perf_counter() - start
         state = "passes" if out.returncode == 0 else f"exit {out.returncode}"
         rows.append(f"| {label} | {seconds:.2f} s (whole process) | {state} |")
@@ -156,8 +164,11 @@ def main(argv: Sequence[str]) -> None:
         sys.exit(f"no 4.31.0 tree: {reason}")
     root = fresh_copy(source, "tree-4.31.0")
     floor = child("floor", str(root), str(args.repeat))
-    print(f"tree: 4.31.0, {floor['files']} files read ({floor['python']} Python); floor (read + ast.parse, "
-          f"best of {args.repeat}): {floor['seconds']:.3f} s\n", flush=True)
+    print(
+        f"tree: 4.31.0, {floor['files']} files read ({floor['python']} Python); floor (read + ast.parse, "
+        f"best of {args.repeat}): {floor['seconds']:.3f} s\n",
+        flush=True,
+    )
     print("| case | check s | ratio to floor | target | |")
     print("|---|---|---|---|---|")
     figures = {}
@@ -170,8 +181,10 @@ def main(argv: Sequence[str]) -> None:
         ratio = float(row["seconds"]) / float(floor["seconds"])  # type: ignore[arg-type]
         met = ratio <= TARGETS[label]
         ok = ok and met
-        print(f"| {label} | {row['seconds']:.3f} | {ratio:.3f} | <= {TARGETS[label]} | {'met' if met else 'NOT met'} |",
-              flush=True)
+        print(
+            f"| {label} | {row['seconds']:.3f} | {ratio:.3f} | <= {TARGETS[label]} | {'met' if met else 'NOT met'} |",
+            flush=True,
+        )
     counts = [int(c) for c in args.models.split(",")]
     grown = {}
     for count in counts:
@@ -184,11 +197,15 @@ def main(argv: Sequence[str]) -> None:
     if len(counts) == 2:
         growth = float(grown[counts[1]]["seconds"]) / float(grown[counts[0]]["seconds"])  # type: ignore[arg-type]
         memory = float(grown[counts[1]]["rss_mb"])  # type: ignore[arg-type]
-        print(f"\ngrowth {counts[1]}/{counts[0]}: {growth:.2f}x (target <= {GROWTH_TARGET}x: "
-              f"{'met' if growth <= GROWTH_TARGET else 'NOT met'}); peak RSS of the {counts[1]}-model check: "
-              f"{memory:.0f} MB (target <= {MEMORY_TARGET_MB} MB: {'met' if memory <= MEMORY_TARGET_MB else 'NOT met'})")
+        print(
+            f"\ngrowth {counts[1]}/{counts[0]}: {growth:.2f}x (target <= {GROWTH_TARGET}x: "
+            f"{'met' if growth <= GROWTH_TARGET else 'NOT met'}); peak RSS of the {counts[1]}-model check: "
+            f"{memory:.0f} MB (target <= {MEMORY_TARGET_MB} MB: {'met' if memory <= MEMORY_TARGET_MB else 'NOT met'})"
+        )
         ok = ok and growth <= GROWTH_TARGET and memory <= MEMORY_TARGET_MB
-    print("\nTransformers' own scripts on the same 4.31.0 tree (check_repo.py needs the frameworks installed: not run)")
+    print(
+        "\nTransformers' own scripts on the same 4.31.0 tree (check_repo.py needs the frameworks installed: not run)"
+    )
     print("| script | time | result |")
     print("|---|---|---|")
     for row in scripts(root, None):

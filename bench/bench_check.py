@@ -70,8 +70,11 @@ def releases() -> None:
         files = runs[0][1]
         floor_time = min(floor(root, files) for _ in range(3))
         python = sum(1 for f in files if f.endswith(".py"))
-        print(f"| {version} | {len(files)} ({python}) | {runs[0][2]} | {check_time:.3f} | {floor_time:.3f} | "
-              f"{check_time / floor_time:.2f} |", flush=True)
+        print(
+            f"| {version} | {len(files)} ({python}) | {runs[0][2]} | {check_time:.3f} | {floor_time:.3f} | "
+            f"{check_time / floor_time:.2f} |",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -47,7 +47,9 @@ def spellings(template: str, folder: str) -> Callable[[str], str]:
 def _camel(text: str, template: str, camel_new: str, pairs: Dict[str, str]) -> str:
     # The Camel spelling is read off the text itself (ConvBert, not Convbert): any case-insensitive match
     # of the template's letters that starts with a capital.
-    camel = re.compile("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in template.replace("_", "")))
+    camel = re.compile(
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in template.replace("_", ""))
+    )
     for old, new in sorted(pairs.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(old, new)
     return camel.sub(lambda m: camel_new if m.group(0)[0].isupper() else m.group(0), text)

@@ -133,17 +133,22 @@ class InitFacts:
         return self.structure_line is not None and self.type_checking_line is not None
 
     def guarded_structure(self, guard: str) -> Tuple[StructureList, ...]:
-        return _memo(self, "_structure_" + guard, lambda: tuple(
-            s for g in self.structure_guards if g.guard == (guard,) for s in g.structure
-        ))
+        return _memo(
+            self,
+            "_structure_" + guard,
+            lambda: tuple(s for g in self.structure_guards if g.guard == (guard,) for s in g.structure),
+        )
 
     def guarded_imports(self, guard: str) -> Tuple[ImportBlock, ...]:
-        return _memo(self, "_imports_" + guard, lambda: tuple(
-            i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports
-        ))
+        return _memo(
+            self,
+            "_imports_" + guard,
+            lambda: tuple(i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports),
+        )
 
     def structure_for(self, guard: str, key: str) -> List[StructureList]:
         """The guarded ``_import_structure[key]`` statements, in file order (indexed once per file)."""
+
         def build() -> Dict[str, List[StructureList]]:
             index: Dict[str, List[StructureList]] = {}
             for statement in self.guarded_structure(guard):
@@ -154,6 +159,7 @@ class InitFacts:
 
     def imports_for(self, guard: str, module: str) -> List[ImportBlock]:
         """The guarded relative (level 1) ``from .module import`` blocks, in file order."""
+
         def build() -> Dict[str, List[ImportBlock]]:
             index: Dict[str, List[ImportBlock]] = {}
             for block in self.guarded_imports(guard):
@@ -165,6 +171,17 @@ class InitFacts:
 
     def all_structure(self) -> Tuple[StructureList, ...]:
         return self.base_structure + tuple(s for g in self.structure_guards for s in g.structure)
+
+    def listed_names(self) -> frozenset:
+        """Every name either half of the init lists (indexed once per file)."""
+        return _memo(
+            self,
+            "_listed",
+            lambda: frozenset(
+                {n.name for s in self.all_structure() for n in s.names}
+                | {n.name for b in self.all_imports() for n in b.names}
+            ),
+        )
 
     def all_imports(self) -> Tuple[ImportBlock, ...]:
         return self.base_imports + tuple(i for g in self.type_checking_guards for i in g.imports)
@@ -191,6 +208,7 @@ class MappingFacts:
 
     def entries_for(self, key: str) -> List[MappingEntry]:
         """The entries of ``key``, in file order (indexed once per mapping)."""
+
         def build() -> Dict[str, List[MappingEntry]]:
             index: Dict[str, List[MappingEntry]] = {}
             for entry in self.entries:

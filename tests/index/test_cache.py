@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from dataclasses import asdict
@@ -70,13 +71,32 @@ def test_every_fact_of_a_tree_comes_back_equal(root: Path) -> None:
     index = RepoIndex(root, PKG)
     api.collect(api.open_session(api.Options(root=root, use_baseline=False)), index, None)
     facts = list(index._facts.values())
-    assert len({type(f).__name__ for f in facts if f is not None}) >= 6  # modules, inits, auto, dummies, configs, pages
+    assert (
+        len({type(f).__name__ for f in facts if f is not None}) >= 6
+    )  # modules, inits, auto, dummies, configs, pages
     for value in facts:
-        assert cache.decode(json.loads(json.dumps(cache.encode(value)))) == value
+        assert cache.restricted_loads(pickle.dumps(value)) == value
+        if value is not None and type(value).__name__ != "AutoFacts":
+            assert cache.decode(json.loads(json.dumps(cache.encode(value)))) == value
+
+
+def test_unpickling_refuses_anything_but_fact_classes() -> None:
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("echo owned",))
+
+    for bad in (pickle.dumps(Evil()), pickle.dumps(os.system), pickle.dumps(Path("x")), b"\x80\x05garbage"):
+        with pytest.raises(Exception):
+            cache.restricted_loads(bad)
 
 
 def test_decoding_refuses_what_encode_never_writes() -> None:
-    for bad in (["c", "os:system", "echo"], ["c", "tfintegrity.facts:Located", "x"], ["?", 1], ["c", "json:JSONDecoder"]):
+    for bad in (
+        ["c", "os:system", "echo"],
+        ["c", "tfintegrity.facts:Located", "x"],
+        ["?", 1],
+        ["c", "json:JSONDecoder"],
+    ):
         with pytest.raises(ValueError):
             cache.decode(bad)
     with pytest.raises(cache.Uncacheable):
@@ -124,62 +144,67 @@ def test_an_unwritable_cache_is_skipped(root: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "wrong-class", "wrong-fields"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(root: Path, damage: str) -> None:
-    cold = run(root, use_cache=False)
     run(root)
     folder = root / cache.CACHE_DIR
-    for path in folder.glob("*-*.json"):
+    facts_file = next(folder.glob("facts-*.pickle"))
+    results_file = next(folder.glob("results-*.json"))
+    for path in (facts_file, results_file):
         data = path.read_bytes()
         if damage == "garbage":
-            path.write_bytes(b"\x00\xff not json")
+            path.write_bytes(b"\x00\xff not a cache")
         elif damage == "truncated":
             path.write_bytes(data[: len(data) // 2])
         elif damage == "foreign":
-            path.write_text(json.dumps({"format": 99, "entries": {"x": 1}}))
-        else:
-            payload = json.loads(data)
-            for entry in payload["entries"].values():
-                target = entry[1] if isinstance(entry, list) else entry["value"]
-                if isinstance(target, list) and target[:1] == ["c"]:
-                    if damage == "wrong-class":
-                        target[1] = "os:system"
-                    else:
-                        target.append(1)
-                elif isinstance(target, list) and target[:1] == ["t"] and len(target) > 1 and isinstance(target[1], list):
-                    for item in target[1][1:]:  # the findings of a result
-                        if isinstance(item, list):
-                            item[1] = "os:system" if damage == "wrong-class" else item[1]
-                            if damage == "wrong-fields":
-                                item.append(1)
-            path.write_text(json.dumps(payload))
+            path.write_bytes(
+                pickle.dumps({"format": 99, "entries": {"x": 1}}) if path == facts_file else b'{"format": 99}'
+            )
+    if damage in ("wrong-class", "wrong-fields"):
+        payload = cache.restricted_loads(facts_file.read_bytes())
+        for key, (digest, _) in list(payload["entries"].items()):
+            evil = pickle.dumps(os.system) if damage == "wrong-class" else pickle.dumps(("not", "facts"))
+            payload["entries"][key] = (digest, evil if damage == "wrong-class" else b"\x80\x05\x95")
+        facts_file.write_bytes(pickle.dumps(payload))
+        results = json.loads(results_file.read_bytes())
+        for record in results["entries"].values():
+            findings = record["value"][1]
+            for item in findings[1:]:
+                if damage == "wrong-class":
+                    item[1] = "os:system"
+                else:
+                    item.append(1)
+        results_file.write_text(json.dumps(results))
     # Damaged results must not be used, damaged facts must be read again: the result is the cold one.
     (root / TF_MODELING).write_text((root / TF_MODELING).read_text() + "\n")
     cold = run(root, use_cache=False)
     assert outcome(run(root)) == outcome(cold)
-    for path in folder.glob("*-*.json"):
-        assert json.loads(path.read_bytes())["format"] == cache.FORMAT  # rewritten, valid
+    assert outcome(run(root)) == outcome(cold)  # and from what was rewritten
+    assert cache.restricted_loads(facts_file.read_bytes())["format"] == cache.FORMAT
+    assert json.loads(results_file.read_bytes())["format"] == cache.FORMAT
 
 
 def test_entries_of_deleted_files_are_pruned(root: Path) -> None:
     run(root)
     doomed = f"{PKG}/models/brand_new_bert/modeling_tf_brand_new_bert.py"
-    facts_file = next((root / cache.CACHE_DIR).glob("facts-*.json"))
-    assert any(key.endswith("\0" + doomed) for key in json.loads(facts_file.read_bytes())["entries"])
+    facts_file = next((root / cache.CACHE_DIR).glob("facts-*.pickle"))
+    assert any(key.endswith("\0" + doomed) for key in cache.restricted_loads(facts_file.read_bytes())["entries"])
     (root / doomed).unlink()
     run(root)
-    assert not any(key.endswith("\0" + doomed) for key in json.loads(facts_file.read_bytes())["entries"])
+    assert not any(key.endswith("\0" + doomed) for key in cache.restricted_loads(facts_file.read_bytes())["entries"])
 
 
 def test_two_runs_at_once(root: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != api.NO_CACHE_ENV}
     command = [sys.executable, "-m", "tfintegrity", "check", "--root", str(root), "--format", "json"]
     for _ in range(3):
-        procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+            for _ in range(2)
+        ]
         outputs = [p.communicate() for p in procs]
         assert [p.returncode for p in procs] == [1, 1], outputs
         assert outputs[0][0] == outputs[1][0]
-    for path in (root / cache.CACHE_DIR).glob("*-*.json"):
-        json.loads(path.read_bytes())
+    cache.restricted_loads(next((root / cache.CACHE_DIR).glob("facts-*.pickle")).read_bytes())
+    json.loads(next((root / cache.CACHE_DIR).glob("results-*.json")).read_bytes())
     assert not list((root / cache.CACHE_DIR).glob(".tmp-*")), "a temporary file was left behind"
 
 
@@ -262,7 +287,11 @@ def edits(root: Path) -> Iterator[Tuple[str, str, bytes]]:
     assert name in top
     yield "entry removed", TOP_INIT, top.replace(name, "", 1).encode()
     modeling = (root / TF_MODELING).read_text()
-    yield "class renamed", TF_MODELING, modeling.replace("class TFBertForMaskedLM(", "class TFBertForMaskedLMX(").encode()
+    yield (
+        "class renamed",
+        TF_MODELING,
+        modeling.replace("class TFBertForMaskedLM(", "class TFBertForMaskedLMX(").encode(),
+    )
     yield "file deleted", DOC_PAGE, b""
     page = (root / DOC_PAGE).read_bytes()
     swapped = page.replace(b"TFBertForMaskedLM", b"TFBertForMaskedLm")

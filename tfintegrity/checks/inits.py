@@ -326,6 +326,12 @@ class ImportSource:
         """(init path, half, source module, name) of every name taken from a module that lacks it."""
         defined = ctx.catalog.defined_anywhere()
         out = []
+        # A scoped run reports only names of its models (and names of no model): skip the others early.
+        skip: Set[str] = set()
+        if ctx.only_models is not None:
+            models = ctx.catalog.models()
+            skip = {n for k, m in models.items() if k not in ctx.only_models for n in m.exports}
+            skip -= {n for k, m in models.items() if k in ctx.only_models for n in m.exports}
         for path in self.targets(ctx, rule):
             init = ctx.index.init(path)
             if init is None or not init.lazy:
@@ -337,6 +343,8 @@ class ImportSource:
                 if block.level == 1:
                     sources.extend(("imports", block.module, n) for n in block.names)
             for half, module, located in sources:
+                if located.name in skip:
+                    continue
                 if located.name not in defined and ctx.catalog.is_stale(located.name, self.folder(ctx, path, module)):
                     continue  # stale: reported by the place's own rule
                 if not self.exposes(ctx, path, module, located.name):
@@ -366,8 +374,7 @@ class ImportSource:
         if facts is not None:
             return facts.exposes(name)
         if init is not None:
-            listed = {n.name for s in init.all_structure() for n in s.names}
-            listed |= {n.name for b in init.all_imports() for n in b.names}
+            listed = init.listed_names()
             # A backend modeling file of that package defines it: the package's own init is what lacks it.
             homes = ctx.catalog.defined_anywhere().get(name, [])
             return name in listed or any(h.startswith(rel + "/") for h in homes)

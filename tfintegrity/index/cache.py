@@ -12,14 +12,17 @@ reading a single fact.
 
 Writes are atomic (a temporary file renamed over the old one), so two runs at once never see half a
 cache; the later one wins. A damaged, foreign or unreadable cache is ignored and rewritten, never an
-error. Values are JSON (never ``pickle``): a cache file planted in a repository cannot run code.
+error. Facts are pickled, and read back by an unpickler that resolves only the tool's own fact classes (a
+cache file planted in a repository cannot name anything callable); results are JSON.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
+import pickle
 import os
 import sys
 import tempfile
@@ -160,6 +163,27 @@ def decode(value: Any) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
+# --------------------------------------------------------------------------- facts: restricted pickles
+
+
+class _FactUnpickler(pickle.Unpickler):
+    """Unpickles plain data and the tool's own frozen fact dataclasses, nothing else: every global a
+    pickle names goes through ``find_class``, so a planted cache file cannot name a callable (the pattern
+    of the ``pickle`` documentation's "Restricting Globals")."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found: Any = sys.modules.get(module) if module.startswith(MODULE_PREFIX) else None
+        for part in name.split("."):
+            found = getattr(found, part, None)
+        if isinstance(found, type) and dataclasses.is_dataclass(found) and not hasattr(found, "__setstate__"):
+            return found
+        raise pickle.UnpicklingError(f"not a fact class: {module}.{name}")
+
+
+def restricted_loads(data: bytes) -> Any:
+    return _FactUnpickler(io.BytesIO(data)).load()
+
+
 # --------------------------------------------------------------------------- the cache
 
 
@@ -191,7 +215,7 @@ class FactCache:
 
     def file(self, part: str) -> Path:
         assert self.folder is not None
-        return self.folder / f"{part}-{self.key}.json"
+        return self.folder / f"{part}-{self.key}.{'pickle' if part == 'facts' else 'json'}"
 
     def _load(self, part: str) -> Dict[str, Any]:
         """The entries of one part; empty when there are none yet, or the file is unreadable, damaged or
@@ -199,8 +223,9 @@ class FactCache:
         if self.folder is None:
             return {}
         try:
-            data = json.loads(self.file(part).read_bytes())
-        except (OSError, ValueError, RecursionError):
+            raw = self.file(part).read_bytes()
+            data = restricted_loads(raw) if part == "facts" else json.loads(raw)
+        except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, it is only a cache
             return {}
         if not (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == self.key):
             return {}
@@ -226,12 +251,12 @@ class FactCache:
         if self.folder is None:
             return False, None
         entry = self.facts.get(kind + "\0" + rel)
-        if not (type(entry) is list and len(entry) == 2 and entry[0] == file_digest):
+        if not (type(entry) is tuple and len(entry) == 2 and entry[0] == file_digest and type(entry[1]) is bytes):
             return False, None
         try:
-            return True, decode(entry[1])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            del self.facts[kind + "\0" + rel]  # damaged or foreign: read the file again
+            return True, restricted_loads(entry[1])
+        except Exception:  # noqa: BLE001 - damaged or foreign: read the file again
+            del self.facts[kind + "\0" + rel]
             self._dirty["facts"] = True
             return False, None
 
@@ -239,10 +264,10 @@ class FactCache:
         if self.folder is None:
             return
         try:
-            encoded = encode(value)
-        except (Uncacheable, RecursionError):
+            encoded = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # now: before any memo is kept
+        except Exception:  # noqa: BLE001 - a value without a pickled form is simply not cached
             return
-        self.facts[kind + "\0" + rel] = [file_digest, encoded]
+        self.facts[kind + "\0" + rel] = (file_digest, encoded)
         self._dirty["facts"] = True
 
     # ------------------------------------------------------------------ results
@@ -292,8 +317,13 @@ class FactCache:
             for part, entries in (("facts", self._facts), ("results", self._results)):
                 if self._dirty[part]:
                     payload = {"format": FORMAT, "key": self.key, "entries": entries}
-                    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-                    _atomic_write(self.file(part), text.encode("utf-8", "surrogatepass"))
+                    if part == "facts":
+                        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+                    else:
+                        data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode(
+                            "utf-8", "surrogatepass"
+                        )
+                    _atomic_write(self.file(part), data)
                     self._dirty[part] = False
             self._prune_others()
         except OSError:
@@ -303,7 +333,10 @@ class FactCache:
         """Remove cache files of other fingerprints (other versions, rule sets) not used for a month."""
         now = time.time()
         mine = {self.file("facts"), self.file("results")}
-        for other in self.folder.glob("*-*.json"):  # type: ignore[union-attr]
+        folder = self.folder
+        assert folder is not None
+        others = [*folder.glob("facts-*.pickle"), *folder.glob("facts-*.json"), *folder.glob("results-*.json")]
+        for other in others:
             if other not in mine:
                 try:
                     if now - other.stat().st_mtime > STALE_SECONDS:
