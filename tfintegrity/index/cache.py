@@ -260,6 +260,13 @@ class FactCache:
             self._dirty["facts"] = True
             return False, None
 
+    def holds(self, kind: str, rel: str, file_digest: str) -> bool:
+        """Whether facts of these bytes are cached (without reading them)."""
+        if self.folder is None:
+            return False
+        entry = self.facts.get(kind + "\0" + rel)
+        return type(entry) is tuple and len(entry) == 2 and entry[0] == file_digest
+
     def put(self, kind: str, rel: str, file_digest: str, value: Any) -> None:
         if self.folder is None:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gc
 import re
+import sys
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
@@ -154,11 +155,28 @@ def read_module(path: str, text: str) -> ModuleFacts:
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.name != "*":
-                    imports[alias.asname or alias.name] = ImportedName(node.module or "", node.level, alias.name)
+                    imports[alias.asname or alias.name] = _imported(node.module or "", node.level, alias.name)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                imports[alias.asname or alias.name.split(".")[0]] = ImportedName(alias.name, 0, "")
+                imports[alias.asname or alias.name.split(".")[0]] = _imported(alias.name, 0, "")
     return ModuleFacts(path=path, classes=classes, defined=frozenset(defined), imports=imports, all_names=all_names)
+
+
+_IMPORTED: Dict[Tuple[str, int, str], ImportedName] = {}
+
+
+def _imported(module: str, level: int, name: str) -> ImportedName:
+    """One shared (frozen) ImportedName per distinct import: thousands of modeling files import the same
+    names from the same modules."""
+    key = (module, level, name)
+    found = _IMPORTED.get(key)
+    if found is None:
+        found = _IMPORTED[key] = ImportedName(sys.intern(module), level, name)
+    return found
+
+
+def shared_import(imported: ImportedName) -> ImportedName:
+    return _imported(imported.module, imported.level, imported.name)
 
 
 def _dotted_tail(node: ast.expr) -> str:

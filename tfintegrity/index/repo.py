@@ -13,6 +13,7 @@ import fnmatch
 import os
 import pickle
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
@@ -99,6 +100,7 @@ class RepoIndex:
     ) -> None:
         self.root = root.resolve()
         self._root_text = str(self.root)
+        self._real_dirs: Dict[str, str] = {}
         self.package = package.strip("/")
         self.overlay: Dict[str, str] = dict(overlay or {})
         self.cache = cache or FactCache.off()
@@ -143,8 +145,15 @@ class RepoIndex:
         path = self.root / rel
         plain = os.path.join(self._root_text, rel)
         try:
-            # realpath differs from the plain path only when a symbolic link is on the way.
-            resolved = os.path.realpath(plain, strict=False)
+            # realpath differs from the plain path only when a symbolic link is on the way (each folder's
+            # is resolved once per run).
+            folder, name = os.path.split(plain)
+            if folder not in self._real_dirs:
+                self._real_dirs[folder] = os.path.realpath(folder, strict=False)
+            if os.path.islink(plain):
+                resolved = os.path.realpath(plain, strict=False)
+            else:
+                resolved = os.path.join(self._real_dirs[folder], name)
             if resolved != os.path.normpath(plain):
                 if os.path.islink(resolved):  # realpath stops at a link it cannot resolve: a loop
                     raise RuntimeError("loop")
@@ -171,7 +180,7 @@ class RepoIndex:
         if data is None:
             return None
         text = decode(rel, data)
-        if rel.endswith(".py"):
+        if rel.endswith(".py") and not any((kind, rel) in self._facts for kind in READERS):
             self._unparsed[rel] = self._digests[rel]  # type: ignore[assignment]
         return text
 
@@ -237,46 +246,51 @@ class RepoIndex:
         return self._facts[key]  # type: ignore[return-value]
 
     def prefetch(self, wanted: Sequence[Tuple[str, str]]) -> None:
-        """Read the facts of these (kind, path) now: from the cache where it has them, and when many bytes
-        are left to parse, half of them in a forked second process (the parse is most of a cold run's
-        cost). Only facts are taken from the other process: a file it could not read is left to the lazy
-        path, which reads it again and reports its error as a run without this would."""
-        todo: List[Tuple[str, str, str]] = []
+        """Read the facts of these (kind, path) now when many bytes of them are not in the cache: half of
+        those in a forked second process (the parse is most of a cold run's cost). Each process reads its
+        own files, so neither holds the other's texts. Only facts come back from the other process: a
+        file it could not read is left to the lazy path, which reads it again and reports its error as a
+        run without this would."""
+        misses: List[Tuple[int, str, str]] = []
         for kind, rel in wanted:
-            reader = READERS.get(kind)
-            if reader is None or (kind, rel) in self._facts or rel in self.overlay:
+            if kind not in READERS or (kind, rel) in self._facts or rel in self.overlay:
                 continue
-            text = self.text(rel)
-            if text is None:
+            try:
+                data = self._bytes(rel)
+            except TfiError:
+                continue  # reported by the lazy path
+            if data is None:
                 continue
             hit, value = self.cache.get(kind, rel, self._digests[rel])  # type: ignore[arg-type]
-            if hit:
-                self._keep(kind, rel, value, True)
+            if hit:  # facts of these bytes (which once parsed): the text is not even decoded
+                self._facts[(kind, rel)] = value
             else:
-                todo.append((kind, rel, text))
-        if sum(len(t) for _, _, t in todo) < PARALLEL_OVER or _workers() < 2:
+                misses.append((len(data), kind, rel))
+        if sum(size for size, _, _ in misses) < PARALLEL_OVER or _workers() < 2:
             return
-        mine: List[Tuple[str, str, str]] = []
-        theirs: List[Tuple[str, str, str]] = []
+        shares: Tuple[List[Tuple[str, str]], List[Tuple[str, str]]] = ([], [])
         weight = [0, 0]
-        for item in sorted(todo, key=lambda item: -len(item[2])):
+        for size, kind, rel in sorted(misses, reverse=True):
             side = 0 if weight[0] <= weight[1] else 1
-            (mine if side == 0 else theirs).append(item)
-            weight[side] += len(item[2])
-        child = self._fork_reader(theirs)
-        for kind, rel, _ in mine:
+            shares[side].append((kind, rel))
+            weight[side] += size
+        child = self._fork_reader(shares[1])
+        for kind, rel in shares[0]:
             try:
                 self._facts_of(kind, rel, READERS[kind])
             except TfiError:
                 pass  # reported when a check asks for these facts, as without the prefetch
         if child is None:
             return
-        for kind, rel, value in self._collect_child(*child):
-            if (kind, rel) not in self._facts:
-                self.cache.put(kind, rel, self._digests[rel], value)  # type: ignore[arg-type]
-                self._keep(kind, rel, value, True)
+        for kind, rel, file_digest, value in self._collect_child(*child):
+            if (kind, rel) in self._facts or self._digests.get(rel) != file_digest:
+                continue
+            if isinstance(value, ModuleFacts):  # share the imports as the readers do in this process
+                value = replace(value, imports={k: readers.shared_import(v) for k, v in value.imports.items()})
+            self.cache.put(kind, rel, file_digest, value)
+            self._facts[(kind, rel)] = value
 
-    def _fork_reader(self, items: Sequence[Tuple[str, str, str]]) -> Optional[Tuple[int, int]]:
+    def _fork_reader(self, items: Sequence[Tuple[str, str]]) -> Optional[Tuple[int, int]]:
         """Start a forked process reading the facts of ``items``: (pipe, pid), or ``None`` if it cannot."""
         try:
             read_fd, write_fd = os.pipe()
@@ -292,9 +306,10 @@ class RepoIndex:
             try:
                 os.close(read_fd)
                 found = []
-                for kind, rel, text in items:
+                for kind, rel in items:
                     try:
-                        found.append((kind, rel, READERS[kind](rel, text)))
+                        value = self._facts_of(kind, rel, READERS[kind])
+                        found.append((kind, rel, self._digests[rel], value))
                     except Exception:  # noqa: BLE001 - the parent reads it again and reports it
                         pass
                 data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
@@ -306,29 +321,16 @@ class RepoIndex:
         os.close(write_fd)
         return read_fd, pid
 
-    def _collect_child(self, read_fd: int, pid: int) -> List[Tuple[str, str, object]]:
-        chunks = []
+    def _collect_child(self, read_fd: int, pid: int) -> List[Tuple[str, str, str, object]]:
+        """The child's facts, unpickled as they stream in (the data comes from this process's own fork,
+        over a private pipe: nothing outside writes it); none when the child died midway."""
         try:
-            while True:
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            os.close(read_fd)
-            os.waitpid(pid, 0)
-        try:
-            # The data comes from this process's own fork, over a private pipe: nothing outside writes it.
-            return list(pickle.loads(b"".join(chunks)))
-        except Exception:  # noqa: BLE001 - a child that died midway: read everything here instead
+            with os.fdopen(read_fd, "rb", buffering=1 << 16) as stream:
+                return list(pickle.load(stream))
+        except Exception:  # noqa: BLE001 - the lazy path reads everything the child did not give
             return []
-
-    def _keep(self, kind: str, rel: str, value: object, parses: bool) -> None:
-        if parses:
-            self._unparsed.pop(rel, None)
-        if kind in DROP_TEXT_AFTER:
-            self._texts.pop(rel, None)
-        self._facts[(kind, rel)] = value
+        finally:
+            os.waitpid(pid, 0)
 
     def validate_read(self) -> None:
         """Parse every Python file read from disk that no reader parsed completely (once per content: the
