@@ -36,15 +36,9 @@ STRUCTURE_CALL = "define_import_structure"
 
 
 def parse_python(path: str, text: str) -> ast.Module:
-    """Parse ``text`` completely or raise a one-line ``TfiError`` naming the file and line.
-
-    The cyclic garbage collector is paused meanwhile: a syntax tree has no cycles, and the collector's
-    passes over a growing heap of fresh nodes would otherwise double the cost of the parse.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
+    """Parse ``text`` completely or raise a one-line ``TfiError`` naming the file and line."""
     try:
-        return ast.parse(text, filename=path)
+        return _parse_quietly(text, path)
     except (SyntaxError, ValueError) as exc:  # a NUL byte: ValueError, or SyntaxError without a line
         line = getattr(exc, "lineno", None)
         if line is None and "\x00" in text:
@@ -54,9 +48,6 @@ def parse_python(path: str, text: str) -> ast.Module:
         raise TfiError(
             f"cannot parse Python: {type(exc).__name__}: input too large or too deeply nested", path
         ) from None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # Texts longer than this are parsed in runs of top-level statements, so the syntax tree of one run is in
@@ -74,7 +65,7 @@ def top_statements(path: str, text: str) -> Iterator[ast.stmt]:
     a decorator leaves a run that does not parse; then the whole text is parsed and the statements after
     the last run that did are taken from it, so the result is always the whole file's statements.
     """
-    if len(text) <= CHUNKED_OVER:
+    if len(text) <= CHUNKED_OVER or "\r" in text:  # Python counts a lone CR as a line break; cuts do not
         yield from parse_python(path, text).body
         return
     done = 0  # the last line of the statements yielded so far
@@ -93,6 +84,8 @@ def top_statements(path: str, text: str) -> Iterator[ast.stmt]:
 
 
 def _parse_quietly(text: str, path: str) -> ast.Module:
+    """``ast.parse`` with the cyclic garbage collector paused: a syntax tree has no cycles, and the
+    collector's passes over a growing heap of fresh nodes would otherwise double the cost of the parse."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -105,14 +98,15 @@ def _parse_quietly(text: str, path: str) -> ast.Module:
 def _runs(text: str) -> Iterator[Tuple[int, str]]:
     """(lines before it, text) of consecutive runs of about CHUNK_SIZE characters, cut at plausible
     statement starts."""
-    lines = text.splitlines(keepends=True)
+    # Only "\n" ends a line here, as for Python's tokenizer (a form feed or U+2028 does not).
+    lines = text.split("\n")
     start, size = 0, 0
     for index, line in enumerate(lines):
         if size >= CHUNK_SIZE and _may_start(line) and not lines[index - 1].startswith("@"):
-            yield start, "".join(lines[start:index])
+            yield start, "\n".join(lines[start:index]) + "\n"
             start, size = index, 0
-        size += len(line)
-    yield start, "".join(lines[start:])
+        size += len(line) + 1
+    yield start, "\n".join(lines[start:])
 
 
 def _may_start(line: str) -> bool:
