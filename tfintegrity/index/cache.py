@@ -19,6 +19,7 @@ cache file planted in a repository cannot name anything callable); results are J
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -42,6 +43,7 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
 def code_fingerprint() -> str:
     """A hash of the tool's own Python sources, so facts read by another version of a reader never count."""
     package = Path(__file__).resolve().parent.parent
@@ -56,19 +58,10 @@ def fingerprint(*parts: str) -> str:
     from tfintegrity import __version__
 
     hasher = hashlib.blake2b(digest_size=12)
-    for part in (str(FORMAT), __version__, sys.version.split()[0], _code(), *parts):
+    for part in (str(FORMAT), __version__, sys.version.split()[0], code_fingerprint(), *parts):
         hasher.update(part.encode("utf-8", "surrogatepass"))
         hasher.update(b"\0")
     return hasher.hexdigest()
-
-
-_CODE: List[str] = []
-
-
-def _code() -> str:
-    if not _CODE:
-        _CODE.append(code_fingerprint())
-    return _CODE[0]
 
 
 # --------------------------------------------------------------------------- values
@@ -118,19 +111,31 @@ def _field_names(kind: type) -> Tuple[str, ...]:
     return names
 
 
+def _fact_class(module_name: str, qualname: str) -> Optional[type]:
+    """A frozen fact dataclass of the tool itself, only from a module already imported (reading a cache
+    imports nothing), whose instances are rebuilt by setting their fields (no ``__post_init__``,
+    ``__setstate__`` or slots); ``None`` for anything else."""
+    found: Any = sys.modules.get(module_name) if module_name.startswith(MODULE_PREFIX) else None
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    if not (isinstance(found, type) and dataclasses.is_dataclass(found)):
+        return None
+    if (
+        hasattr(found, "__post_init__")
+        or hasattr(found, "__setstate__")
+        or getattr(found, "__slots__", None) is not None
+    ):
+        return None
+    return found
+
+
 def _class(name: str) -> type:
-    """A dataclass of the tool itself, only from a module already imported (decoding imports nothing)."""
     kind = _CLASSES.get(name)
     if kind is None:
         module_name, _, qualname = name.partition(":")
-        module = sys.modules.get(module_name) if module_name.startswith(MODULE_PREFIX) else None
-        found: Any = module
-        for part in qualname.split("."):
-            found = getattr(found, part, None)
-        if not (isinstance(found, type) and dataclasses.is_dataclass(found)) or hasattr(found, "__post_init__"):
+        found = _fact_class(module_name, qualname)
+        if found is None:
             raise ValueError(f"not a fact class: {name}")
-        if getattr(found, "__slots__", None) is not None:
-            raise ValueError(f"not a fact class (slots): {name}")
         kind = _CLASSES[name] = found
     return kind
 
@@ -172,12 +177,10 @@ class _FactUnpickler(pickle.Unpickler):
     of the ``pickle`` documentation's "Restricting Globals")."""
 
     def find_class(self, module: str, name: str) -> Any:
-        found: Any = sys.modules.get(module) if module.startswith(MODULE_PREFIX) else None
-        for part in name.split("."):
-            found = getattr(found, part, None)
-        if isinstance(found, type) and dataclasses.is_dataclass(found) and not hasattr(found, "__setstate__"):
-            return found
-        raise pickle.UnpicklingError(f"not a fact class: {module}.{name}")
+        found = _fact_class(module, name)
+        if found is None:
+            raise pickle.UnpicklingError(f"not a fact class: {module}.{name}")
+        return found
 
 
 def restricted_loads(data: bytes) -> Any:
@@ -259,13 +262,6 @@ class FactCache:
             del self.facts[kind + "\0" + rel]
             self._dirty["facts"] = True
             return False, None
-
-    def holds(self, kind: str, rel: str, file_digest: str) -> bool:
-        """Whether facts of these bytes are cached (without reading them)."""
-        if self.folder is None:
-            return False
-        entry = self.facts.get(kind + "\0" + rel)
-        return type(entry) is tuple and len(entry) == 2 and entry[0] == file_digest
 
     def put(self, kind: str, rel: str, file_digest: str, value: Any) -> None:
         if self.folder is None:
