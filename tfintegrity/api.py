@@ -50,8 +50,13 @@ class Session:
     rules: Tuple[Rule, ...]  # the selected ones
 
 
+def root_of(options: Options) -> Path:
+    """The root the options name, else the one found upwards from their working directory."""
+    return options.root.resolve() if options.root is not None else config_mod.find_root(options.cwd)
+
+
 def open_session(options: Options) -> Session:
-    root = options.root.resolve() if options.root is not None else config_mod.find_root(options.cwd)
+    root = root_of(options)
     if not root.exists():
         raise TfiError("root does not exist", str(options.root))
     config = config_mod.load_config(root)
@@ -88,15 +93,15 @@ def with_params(ruleset: RuleSet, config: Config) -> RuleSet:
 # --------------------------------------------------------------------------- checking
 
 
+NO_CACHE_ENV = "TFINTEGRITY_NO_CACHE"
+
+
 def open_index(session: Session, options: Options) -> RepoIndex:
     """The index of the session's root, with the fact cache unless the options (or the environment's
     ``TFINTEGRITY_NO_CACHE``) turn it off."""
     use = options.use_cache and os.environ.get(NO_CACHE_ENV, "") in ("", "0")
     found = cache_mod.FactCache.at(session.root, session_key(session)) if use else None
     return RepoIndex(session.root, session.config.package, cache=found)
-
-
-NO_CACHE_ENV = "TFINTEGRITY_NO_CACHE"
 
 
 def session_key(session: Session) -> str:
@@ -377,11 +382,10 @@ def describe_layouts(options: Options) -> List[Tuple[Rule, str]]:
 
 def clean_cache(options: Options) -> Tuple[int, Path]:
     """Remove the root's cache folder: the number of files removed, and the folder."""
-    root = options.root.resolve() if options.root is not None else config_mod.find_root(options.cwd)
+    root = root_of(options)
     if not root.is_dir():
         raise TfiError("root does not exist", str(options.root))
-    removed = cache_mod.clean(root)
-    return len(list(removed)), root / cache_mod.CACHE_DIR
+    return len(cache_mod.clean(root)), root / cache_mod.CACHE_DIR
 
 
 def iter_rules(options: Options) -> Iterable[Rule]:

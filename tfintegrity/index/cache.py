@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 CACHE_DIR = ".tfintegrity_cache"
 FORMAT = 1
@@ -365,7 +365,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def clean(root: Path) -> Iterable[Path]:
+def clean(root: Path) -> List[Path]:
     """Remove the cache folder of ``root``; the paths removed."""
     folder = root / CACHE_DIR
     removed: List[Path] = []

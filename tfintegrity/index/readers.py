@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import re
 import sys
 from typing import Dict, Iterator, List, Optional, Tuple
 
