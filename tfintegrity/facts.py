@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 
-def _memo(facts: object, name: str, build: Callable[[], Any]) -> Any:
-    """A value derived from frozen facts, computed once and kept on the object (not a field: it is neither
-    compared nor cached)."""
+def memo(facts: object, name: str, build: Callable[[], Any]) -> Any:
+    """A value derived from a frozen dataclass, computed once and kept on the object (not a field: it is
+    neither compared nor cached)."""
     found = facts.__dict__.get(name)
     if found is None:
         found = build()
@@ -133,14 +133,14 @@ class InitFacts:
         return self.structure_line is not None and self.type_checking_line is not None
 
     def guarded_structure(self, guard: str) -> Tuple[StructureList, ...]:
-        return _memo(
+        return memo(
             self,
             "_structure_" + guard,
             lambda: tuple(s for g in self.structure_guards if g.guard == (guard,) for s in g.structure),
         )
 
     def guarded_imports(self, guard: str) -> Tuple[ImportBlock, ...]:
-        return _memo(
+        return memo(
             self,
             "_imports_" + guard,
             lambda: tuple(i for g in self.type_checking_guards if g.guard == (guard,) for i in g.imports),
@@ -155,7 +155,7 @@ class InitFacts:
                 index.setdefault(statement.key, []).append(statement)
             return index
 
-        return _memo(self, "_structure_by_key_" + guard, build).get(key, [])
+        return memo(self, "_structure_by_key_" + guard, build).get(key, [])
 
     def imports_for(self, guard: str, module: str) -> List[ImportBlock]:
         """The guarded relative (level 1) ``from .module import`` blocks, in file order."""
@@ -167,14 +167,14 @@ class InitFacts:
                     index.setdefault(block.module, []).append(block)
             return index
 
-        return _memo(self, "_imports_by_module_" + guard, build).get(module, [])
+        return memo(self, "_imports_by_module_" + guard, build).get(module, [])
 
     def all_structure(self) -> Tuple[StructureList, ...]:
         return self.base_structure + tuple(s for g in self.structure_guards for s in g.structure)
 
     def listed_names(self) -> frozenset:
         """Every name either half of the init lists (indexed once per file)."""
-        return _memo(
+        return memo(
             self,
             "_listed",
             lambda: frozenset(
@@ -215,7 +215,7 @@ class MappingFacts:
                 index.setdefault(entry.key, []).append(entry)
             return index
 
-        return _memo(self, "_by_key", build).get(key, [])
+        return memo(self, "_by_key", build).get(key, [])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from tfintegrity.context import Context, finding, require_params
-from tfintegrity.facts import DummyFacts, InitFacts
+from tfintegrity.facts import DummyFacts, InitFacts, memo
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
 from tfintegrity.fixes.inits import merge_names
@@ -129,12 +129,10 @@ class Chunk:
 
     def shape(self) -> str:
         """The body with its own name blanked: objects of one form have one shape (computed once)."""
-        found = self.__dict__.get("_shape")
-        if found is None:
-            name = self.name
-            found = _WORD.sub(lambda m: "\x00" if m.group(0) == name else m.group(0), self.body)
-            object.__setattr__(self, "_shape", found)
-        return found
+        name = self.name
+        return memo(
+            self, "_shape", lambda: _WORD.sub(lambda m: "\x00" if m.group(0) == name else m.group(0), self.body)
+        )
 
 
 _WORD = re.compile(r"\w+")
