@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -43,18 +43,6 @@ EDITED = "src/transformers/models/bert/modeling_tf_bert.py"
 TARGETS = {"cold": 1.0, "warm": 0.1, "warm, one model's files as paths": 0.1}
 GROWTH_TARGET = 4.4
 MEMORY_TARGET_MB = 200
-SCRIPTS = (
-    ("check_dummies.py", ("utils/check_dummies.py",)),
-    (
-        "check_inits.py (check_all_inits)",
-        ("-c", "import sys; sys.path.insert(0, 'utils'); import check_inits; check_inits.check_all_inits()"),
-    ),
-    ("custom_init_isort.py --check_only", ("utils/custom_init_isort.py", "--check_only")),
-    ("sort_auto_mappings.py --check_only", ("utils/sort_auto_mappings.py", "--check_only")),
-    ("check_doctest_list.py", ("utils/check_doctest_list.py",)),
-)
-
-
 # --------------------------------------------------------------------------- inside the child process
 
 
@@ -123,12 +111,14 @@ def fresh_copy(source: Path, name: str) -> Path:
     return dest
 
 
-def scripts(root: Path, corpus_utils: Optional[Path]) -> List[str]:
+def scripts(root: Path) -> List[str]:
+    """A row per consistency script of the release (run as tests/oracles.py runs them), with its time."""
+    import oracles
+
     rows = []
-    for label, command in SCRIPTS:
-        script = command[0] if command[0] != "-c" else "utils/check_inits.py"
-        if not (root / script).is_file():
-            rows.append(f"| {label} | not in this tree | |")
+    for script, command in oracles.ORACLES:
+        if script not in oracles.available(root):
+            rows.append(f"| {script} | not in this tree | |")
             continue
         start = time.perf_counter()
         out = subprocess.run(
@@ -140,7 +130,10 @@ def scripts(root: Path, corpus_utils: Optional[Path]) -> List[str]:
         )
         seconds = time.perf_counter() - start
         state = "passes" if out.returncode == 0 else f"exit {out.returncode}"
-        rows.append(f"| {label} | {seconds:.2f} s (whole process) | {state} |")
+        label = " ".join(a for a in command if a.startswith("--")) or (
+            "(check_all_inits)" if command[0] == "-c" else ""
+        )
+        rows.append(f"| {' '.join((script, label)).strip()} | {seconds:.2f} s (whole process) | {state} |")
     return rows
 
 
@@ -208,7 +201,7 @@ def main(argv: Sequence[str]) -> None:
     )
     print("| script | time | result |")
     print("|---|---|---|")
-    for row in scripts(root, None):
+    for row in scripts(root):
         print(row)
     print(f"\nall targets {'met' if ok else 'NOT met'}")
 
