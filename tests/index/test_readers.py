@@ -41,6 +41,7 @@ def test_statements_and_lines_are_those_of_one_parse() -> None:
         "VALUE = (\n" + "    1,\n" * 20 + "name_at_column_zero)\n",  # a cut inside brackets
         "@decorator\n" * 3 + "class Decorated:\n    pass\n",  # a cut after a decorator
         "if True:\n    a = 1\n" + "    b = 2\n" * 20 + "else:\n    c = 3\n",  # else at column 0
+        "if True:\n" + "    a = 1\n\n" * 20 + "    # a comment\n# at column 0\n    b = 2\n",  # blank lines, comments in a block
         "page_break = 1\x0c\nform = 2  # a\u2028b\ntext = 'c\u2028d'\n" * 10,  # not line breaks to Python
     ],
 )

@@ -109,8 +109,10 @@ def _runs(text: str) -> Iterator[Tuple[int, str]]:
 
 
 def _may_start(line: str) -> bool:
+    """A line at column 0 that is no comment, no blank line (both may sit inside an indented block) and no
+    continuation clause: where a top-level statement may begin."""
     first = line[:1]
-    return (first.isalpha() or first in "_@") and not line.startswith(_NOT_A_START)
+    return first != "" and (first.isalpha() or first in "_@") and not line.startswith(_NOT_A_START)
 
 
 # --------------------------------------------------------------------------- modeling files
