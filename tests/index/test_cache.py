@@ -351,3 +351,119 @@ def test_the_prefetch_reads_what_a_lazy_run_reads(root: Path, monkeypatch: pytes
     path.write_text(path.read_text() + "\nx = (\n")
     result = CliRunner().invoke(cli.main, ["check", "--root", str(root), "--no-cache"])
     assert result.exit_code == 2 and f"{TF_MODELING}:" in result.output, result.output
+
+
+# --------------------------------------------------------------------------- file status and derived values
+
+MINI = f"{PKG}/models/mini"
+MINI_MODELING = """from ..bert.modeling_tf_bert import TFBertMainLayer, TFBertPreTrainedModel
+
+
+class TFMiniModel(TFBertPreTrainedModel):
+    pass
+"""
+MINI_INIT = """from typing import TYPE_CHECKING
+
+from ...utils import OptionalDependencyNotAvailable, _LazyModule, is_tf_available
+
+
+_import_structure = {}
+
+try:
+    if not is_tf_available():
+        raise OptionalDependencyNotAvailable()
+except OptionalDependencyNotAvailable:
+    pass
+else:
+    _import_structure["modeling_tf_mini"] = ["TFBertMainLayer", "TFMiniModel"]
+"""
+
+
+def models_of(root: Path, use_cache: bool = True) -> dict:
+    """The TF catalog's models of the tree, through the cache or without it (and the cache written)."""
+    from tfintegrity.index.catalog import Catalog
+
+    options = api.Options(root=root, use_baseline=False, use_cache=use_cache)
+    session = api.open_session(options)
+    index = api.open_index(session, options)
+    models = dict(Catalog(index, session.ruleset.backends["tf"]).models())
+    api.save_cache(index)
+    return models
+
+
+def with_mini(root: Path, modeling: str = MINI_MODELING) -> None:
+    (root / MINI).mkdir()
+    (root / MINI / "__init__.py").write_text(MINI_INIT)
+    (root / MINI / "modeling_tf_mini.py").write_text(modeling)
+
+
+def test_a_model_kept_across_runs_follows_the_files_its_classes_come_from(root: Path) -> None:
+    """mini's class is public through bert's base class: when bert's base no longer leads to
+    TFPreTrainedModel, the kept model of mini (whose own files did not change) is built again."""
+    with_mini(root)
+    assert [c.name for c in models_of(root)["mini"].classes] == ["TFMiniModel"]
+    modeling = root / TF_MODELING
+    text = modeling.read_text()
+    assert "class TFBertPreTrainedModel(TFPreTrainedModel):" in text
+    base = "class TFBertPreTrainedModel(TFPreTrainedModel):"
+    modeling.write_text(text.replace(base, "class TFBertPreTrainedModel:"))
+    warm = models_of(root)
+    assert warm == models_of(root, use_cache=False)
+    assert warm["mini"].classes == ()
+
+
+def test_a_model_kept_across_runs_follows_the_names_it_looked_up_elsewhere(root: Path) -> None:
+    """mini's init exports bert's main layer, an export only while some modeling file defines it: when bert
+    renames it, mini's kept model drops it although no file mini's model is built from changed (its class
+    derives from TFPreTrainedModel directly, so bert's file is not one of them)."""
+    own_base = MINI_MODELING.replace("TFBertMainLayer, TFBertPreTrainedModel", "TFBertMainLayer").replace(
+        "class TFMiniModel(TFBertPreTrainedModel):",
+        "from ...modeling_tf_utils import TFPreTrainedModel\n\n\nclass TFMiniModel(TFPreTrainedModel):",
+    )
+    with_mini(root, own_base)
+    assert "TFBertMainLayer" in models_of(root)["mini"].exports
+    modeling = root / TF_MODELING
+    modeling.write_text(modeling.read_text().replace("TFBertMainLayer", "TFBertMainLayerX"))
+    warm = models_of(root)
+    assert warm == models_of(root, use_cache=False)
+    assert "TFBertMainLayer" not in warm["mini"].exports
+
+
+def reads_of_bytes(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Every file whose bytes the index reads from disk."""
+    from tfintegrity.index import repo
+
+    seen: List[str] = []
+    real = repo._read_regular
+
+    def counting(path: Path):  # type: ignore[no-untyped-def]
+        seen.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(repo, "_read_regular", counting)
+    return seen
+
+
+def test_a_file_with_the_status_the_cache_saw_is_not_read_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the tree was written just now
+    cold = run(root)
+    seen = reads_of_bytes(monkeypatch)
+    assert outcome(run(root)) == outcome(cold)
+    assert seen == []
+    (root / TF_MODELING).write_text((root / TF_MODELING).read_text() + "\n# an edit\n")
+    warm = run(root, paths=(str(root / TF_MODELING),))
+    # Of the models' files only the edited one is read, once (the dummies file is read for its text).
+    assert [p for p in seen if "/models/" in p] == [str(root / TF_MODELING)]
+    assert outcome(warm) == outcome(run(root, use_cache=False, paths=(str(root / TF_MODELING),)))
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within RACY_NS of a change, a status proves nothing (a second change in the same tick keeps it): such
+    a file is hashed again on the next run (here every file is that recent)."""
+    monkeypatch.setattr(cache, "RACY_NS", 1 << 62)
+    run(root)
+    seen = reads_of_bytes(monkeypatch)
+    run(root)
+    assert str(root / TF_MODELING) in seen
+    stats = [p for p in cache_files(root) if p.startswith("stats-")]
+    assert all(json.loads((root / cache.CACHE_DIR / p).read_text())["entries"] == {} for p in stats)

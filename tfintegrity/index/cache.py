@@ -10,6 +10,12 @@ Besides the facts, the cache keeps the findings of the last few runs with the *i
 the findings are the same, so a run over an unchanged tree replays its inputs and returns them without
 reading a single fact.
 
+A file is hashed once per change, as git's index does it: the cache remembers each file's status (size,
+modification and change times in nanoseconds, inode, device) with the hash of the bytes read, and a file
+whose status is still exactly that is not read again. A file changed less than ``RACY_NS`` before it
+was read is not remembered this way (a second change within the same clock tick could keep its status);
+replacing a file's bytes always moves its change time, which no program can set back.
+
 Writes are atomic (a temporary file renamed over the old one), so two runs at once never see half a
 cache; the later one wins. A damaged, foreign or unreadable cache is ignored and rewritten, never an
 error. Facts are pickled, and read back by an unpickler that resolves only the tool's own fact classes (a
@@ -23,18 +29,25 @@ import functools
 import hashlib
 import io
 import json
-import pickle
 import os
+import pickle
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from tfintegrity.index.quiet import gc_paused
+
 CACHE_DIR = ".tfintegrity_cache"
 FORMAT = 1
 RESULTS_KEPT = 8  # findings of this many distinct runs (selections, scopes) per fingerprint
 STALE_SECONDS = 30 * 24 * 3600  # cache files of other fingerprints untouched this long are removed
+# The slot of an entry's file hash holds this for a value derived from several files, with their inputs.
+DERIVED = "derived"
+# A file changed less than this before it was read may change again with the same status (file systems
+# keep times in ticks, up to 2 s on FAT): its hash is not remembered by status.
+RACY_NS = 2_000_000_000
 GITIGNORE = "# Created by tfintegrity automatically.\n*\n"
 MODULE_PREFIX = "tfintegrity."
 
@@ -184,7 +197,8 @@ class _FactUnpickler(pickle.Unpickler):
 
 
 def restricted_loads(data: bytes) -> Any:
-    return _FactUnpickler(io.BytesIO(data)).load()
+    with gc_paused():
+        return _FactUnpickler(io.BytesIO(data)).load()
 
 
 # --------------------------------------------------------------------------- the cache
@@ -202,7 +216,8 @@ class FactCache:
         self.key = key
         self._facts: Optional[Dict[str, List[Any]]] = None  # "kind\0path" -> [digest, encoded facts]
         self._results: Optional[Dict[str, Dict[str, Any]]] = None  # run key -> {"inputs", "value", "used"}
-        self._dirty = {"facts": False, "results": False}
+        self._stats: Optional[Dict[str, List[Any]]] = None  # path -> [size, mtime_ns, ctime_ns, ino, dev, digest]
+        self._dirty = {"facts": False, "results": False, "stats": False}
 
     @classmethod
     def off(cls) -> "FactCache":
@@ -247,6 +262,38 @@ class FactCache:
             self._results = self._load("results")
         return self._results
 
+    @property
+    def stats(self) -> Dict[str, List[Any]]:
+        if self._stats is None:
+            self._stats = self._load("stats")
+        return self._stats
+
+    # ------------------------------------------------------------------ file status
+
+    def stat_digest(self, rel: str, info: os.stat_result) -> Optional[str]:
+        """The hash recorded for the file when its status is exactly the recorded one, else ``None``."""
+        if self.folder is None:
+            return None
+        entry = self.stats.get(rel)
+        if type(entry) is list and len(entry) == 6 and entry[:5] == _status(info) and type(entry[5]) is str:
+            return entry[5]
+        return None
+
+    def record_stat(self, rel: str, info: os.stat_result, file_digest: str) -> None:
+        """Remember the hash of bytes read with this status, unless the file changed too recently: a change
+        made in the same tick of the file system's clock could leave the status as it was."""
+        if self.folder is None:
+            return
+        if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
+            if rel in self.stats:
+                del self.stats[rel]
+                self._dirty["stats"] = True
+            return
+        entry = [*_status(info), file_digest]
+        if self.stats.get(rel) != entry:
+            self.stats[rel] = entry
+            self._dirty["stats"] = True
+
     # ------------------------------------------------------------------ facts
 
     def get(self, kind: str, rel: str, file_digest: str) -> Tuple[bool, Any]:
@@ -262,6 +309,40 @@ class FactCache:
             del self.facts[kind + "\0" + rel]
             self._dirty["facts"] = True
             return False, None
+
+    def holds(self, kind: str, rel: str, file_digest: str) -> bool:
+        """Whether the cache has facts of these bytes (without reading them)."""
+        if self.folder is None:
+            return False
+        entry = self.facts.get(kind + "\0" + rel)
+        return type(entry) is tuple and len(entry) == 2 and entry[0] == file_digest
+
+    def get_derived(self, kind: str, rel: str) -> Optional[Tuple[Dict[str, Any], Any]]:
+        """(inputs, value) of a value derived from several files (``RepoIndex.derived_value``), else ``None``."""
+        if self.folder is None:
+            return None
+        entry = self.facts.get(kind + "\0" + rel)
+        if not (type(entry) is tuple and len(entry) == 2 and entry[0] == DERIVED and type(entry[1]) is bytes):
+            return None
+        try:
+            inputs, value = restricted_loads(entry[1])
+            if not isinstance(inputs, dict):
+                raise TypeError("inputs")
+        except Exception:  # noqa: BLE001 - damaged or foreign: derive it again
+            del self.facts[kind + "\0" + rel]
+            self._dirty["facts"] = True
+            return None
+        return inputs, value
+
+    def put_derived(self, kind: str, rel: str, inputs: Dict[str, Any], value: Any) -> None:
+        if self.folder is None:
+            return
+        try:
+            encoded = pickle.dumps((inputs, value), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value without a pickled form is simply not cached
+            return
+        self.facts[kind + "\0" + rel] = (DERIVED, encoded)
+        self._dirty["facts"] = True
 
     def put(self, kind: str, rel: str, file_digest: str, value: Any) -> None:
         if self.folder is None:
@@ -312,12 +393,15 @@ class FactCache:
         if self._dirty["facts"]:
             for gone in [k for k in self.facts if not exists(k.split("\0", 1)[1])]:
                 del self.facts[gone]
+        if self._dirty["stats"]:
+            for gone in [k for k in self.stats if not exists(k)]:
+                del self.stats[gone]
         try:
             self.folder.mkdir(exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 _atomic_write(ignore, GITIGNORE.encode())
-            for part, entries in (("facts", self._facts), ("results", self._results)):
+            for part, entries in (("facts", self._facts), ("results", self._results), ("stats", self._stats)):
                 if self._dirty[part]:
                     payload = {"format": FORMAT, "key": self.key, "entries": entries}
                     if part == "facts":
@@ -335,10 +419,11 @@ class FactCache:
     def _prune_others(self) -> None:
         """Remove cache files of other fingerprints (other versions, rule sets) not used for a month."""
         now = time.time()
-        mine = {self.file("facts"), self.file("results")}
+        mine = {self.file(part) for part in self._dirty}
         folder = self.folder
         assert folder is not None
-        others = [*folder.glob("facts-*.pickle"), *folder.glob("facts-*.json"), *folder.glob("results-*.json")]
+        others = [*folder.glob("facts-*.pickle"), *folder.glob("facts-*.json"), *folder.glob("results-*.json"),
+                  *folder.glob("stats-*.json")]
         for other in others:
             if other not in mine:
                 try:
@@ -346,6 +431,10 @@ class FactCache:
                         other.unlink()
                 except OSError:
                     pass
+
+
+def _status(info: os.stat_result) -> List[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -76,6 +76,10 @@ class Catalog:
         self._public: Dict[Tuple[str, str], bool] = {}  # filled from and into index.memo
         self._models: Optional[Dict[str, Model]] = None
         self._defined_anywhere: Optional[Dict[str, List[str]]] = None
+        # While one model is built to be kept across runs, what it reads must be read by that build itself
+        # (so its record names every file it depends on): the memo of public classes shared with the
+        # other models is set aside.
+        self._isolated = False
 
     # ------------------------------------------------------------------ folders and files
 
@@ -129,7 +133,7 @@ class Catalog:
     def is_public_class(self, path: str, name: str, _seen: Optional[Set[Tuple[str, str]]] = None) -> bool:
         key = (path, name)
         memo_key = ("public", path, name, self.backend.name)
-        if memo_key in self.index.memo:
+        if not self._isolated and memo_key in self.index.memo:
             return self.index.memo[memo_key]  # type: ignore[return-value]
         if key in self._public:
             return self._public[key]
@@ -139,7 +143,7 @@ class Catalog:
         seen.add(key)
         result = self._leads_to_base(path, name, seen)
         self._public[key] = result
-        if _seen is None:
+        if _seen is None and not self._isolated:
             self.index.memo[memo_key] = result
         return result
 
@@ -182,10 +186,32 @@ class Catalog:
         if self._models is None:
             self._models = {}
             for folder in self.folders():
-                model = self._build(folder)
+                model = self._model(folder)
                 if model is not None:
                     self._models[folder] = model
         return self._models
+
+    def _model(self, folder: str) -> Optional[Model]:
+        """The folder's model; with a cache, the one an earlier run built while nothing it read has changed
+        (what a check scoped to one model needs of all the others, without reading their facts)."""
+        return self.index.derived_value(
+            f"model:{self.backend.name}",
+            f"{self.models_dir}/{folder}/__init__.py",
+            lambda: self._build_alone(folder),
+            self._lookups_hold,
+        )
+
+    def _build_alone(self, folder: str) -> Optional[Model]:
+        shared, self._public, self._isolated = self._public, {}, True
+        try:
+            return self._build(folder)
+        finally:
+            self._public, self._isolated = shared, False
+
+    def _lookups_hold(self, inputs: Mapping[str, object]) -> bool:
+        """Whether every name a recorded build looked up among all modeling files is found (or not) as then."""
+        recorded = inputs.get("defined", {})
+        return isinstance(recorded, dict) and all(self.defines_anywhere(n) == v for n, v in recorded.items())
 
     def init_of(self, folder: str) -> Optional[InitFacts]:
         return self.index.init(f"{self.models_dir}/{folder}/__init__.py")
@@ -270,18 +296,24 @@ class Catalog:
         """Every name defined at top level by some backend modeling file -> those files."""
         if self._defined_anywhere is None:
             found: Dict[str, List[str]] = {}
-            for folder in self.folders():
-                for path in self.modeling_files(folder):
-                    facts = self.index.module(path)
-                    if facts is None:
-                        continue
-                    for name in facts.defined:
-                        found.setdefault(name, []).append(path)
+            # A model's record notes the names it looks up here (defines_anywhere), not every file read here.
+            with self.index.unrecorded():
+                for folder in self.folders():
+                    for path in self.modeling_files(folder):
+                        defined = self.index.summary("defined", path, lambda p=path: self._defined_in(p))
+                        for name in defined or ():
+                            found.setdefault(name, []).append(path)
             self._defined_anywhere = found
         return self._defined_anywhere
 
+    def _defined_in(self, path: str) -> Optional[frozenset]:
+        facts = self.index.module(path)
+        return None if facts is None else facts.defined
+
     def defines_anywhere(self, name: str) -> bool:
-        return name in self.defined_anywhere()
+        found = name in self.defined_anywhere()
+        self.index.note_input("defined", name, found)
+        return found
 
     def is_stale(self, name: str, folder: Optional[str]) -> bool:
         """The evidence a fix needs before it removes an entry: no backend modeling file of any model

@@ -8,7 +8,6 @@ parsed once, not on every run.
 from __future__ import annotations
 
 import ast
-import gc
 import sys
 from typing import Dict, Iterator, List, Optional, Tuple
 
@@ -28,6 +27,7 @@ from tfintegrity.facts import (
     StructureList,
     TextListFacts,
 )
+from tfintegrity.index.quiet import gc_paused
 
 STRUCTURE_NAME = "_import_structure"
 # The call that builds the import structure from the modules' ``__all__`` (4.4x model inits).
@@ -83,15 +83,9 @@ def top_statements(path: str, text: str) -> Iterator[ast.stmt]:
 
 
 def _parse_quietly(text: str, path: str) -> ast.Module:
-    """``ast.parse`` with the cyclic garbage collector paused: a syntax tree has no cycles, and the
-    collector's passes over a growing heap of fresh nodes would otherwise double the cost of the parse."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """``ast.parse`` with the cyclic garbage collector paused (a syntax tree has no cycles)."""
+    with gc_paused():
         return ast.parse(text, filename=path)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _runs(text: str) -> Iterator[Tuple[int, str]]:

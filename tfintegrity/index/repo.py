@@ -8,14 +8,17 @@ file's facts under the hash of its bytes across runs, and the index records ever
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
+import functools
 import os
 import pickle
+import re
 import stat
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from tfintegrity.errors import TfiError
 from tfintegrity.facts import (
@@ -57,6 +60,12 @@ DROP_TEXT_AFTER = frozenset({"module", "config", "init", "doc_page"})
 BOM = "\ufeff"
 
 
+@functools.lru_cache(maxsize=None)
+def _pattern(pattern: str) -> Callable[[str], Optional[re.Match]]:
+    """``fnmatch.fnmatchcase`` for one pattern, compiled once."""
+    return re.compile(fnmatch.translate(pattern)).match
+
+
 def decode(path: str, data: bytes) -> str:
     """UTF-8 text of a file (a byte-order mark is dropped), or a one-line error with the bad line."""
     try:
@@ -67,8 +76,9 @@ def decode(path: str, data: bytes) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; a FIFO, socket or device is refused instead of blocking on it."""
+def _read_regular(path: Path) -> Tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status as read; a FIFO, socket or device is refused instead of
+    blocking on it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
@@ -83,7 +93,7 @@ def _read_regular(path: Path) -> bytes:
             if not chunk:
                 break
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 
@@ -108,6 +118,7 @@ class RepoIndex:
         # its facts are read (read again if needed), so memory does not grow with the bytes of the tree.
         self._texts: Dict[str, Optional[str]] = {}
         self._digests: Dict[str, Optional[str]] = {}  # every file read from disk -> hash (None: absent)
+        self._sizes: Dict[str, int] = {}
         # Python files read from disk whose bytes no reader has parsed completely yet (see validate_read).
         self._unparsed: Dict[str, str] = {}
         self._facts: Dict[tuple, object] = {}
@@ -118,6 +129,7 @@ class RepoIndex:
         # the overlay replaces are dropped (see with_overlay).
         self.memo: Dict[tuple, object] = {}
         self._listing: Dict[str, List[str]] = {}
+        self._recording: List[Dict[str, Dict[str, object]]] = []  # open records of derived_value
 
     # ------------------------------------------------------------------ files
 
@@ -129,7 +141,9 @@ class RepoIndex:
             return True
         key = ("exists", rel)
         if key not in self.memo:
-            self.memo[key] = (self.root / rel).is_file()
+            self.memo[key] = os.path.isfile(os.path.join(self._root_text, rel))
+        if self._recording:
+            self._note("exists", rel, self.memo[key])
         return self.memo[key]  # type: ignore[return-value]
 
     def text(self, rel: str) -> Optional[str]:
@@ -140,20 +154,17 @@ class RepoIndex:
             self._texts[rel] = self._read(rel)
         return self._texts[rel]
 
-    def _bytes(self, rel: str) -> Optional[bytes]:
-        """The file's bytes from disk (``None`` when it does not exist), their hash recorded as an input."""
-        path = self.root / rel
+    def _guard_links(self, rel: str) -> str:
+        """The file's plain path, refused when a symbolic link on the way loops or leads outside the root."""
         plain = os.path.join(self._root_text, rel)
         try:
             # realpath differs from the plain path only when a symbolic link is on the way (each folder's
             # is resolved once per run).
             folder, name = os.path.split(plain)
-            if folder not in self._real_dirs:
-                self._real_dirs[folder] = os.path.realpath(folder, strict=False)
             if os.path.islink(plain):
                 resolved = os.path.realpath(plain, strict=False)
             else:
-                resolved = os.path.join(self._real_dirs[folder], name)
+                resolved = os.path.join(self._real_dir(folder), name)
             if resolved != os.path.normpath(plain):
                 if os.path.islink(resolved):  # realpath stops at a link it cannot resolve: a loop
                     raise RuntimeError("loop")
@@ -161,8 +172,30 @@ class RepoIndex:
                     raise TfiError("symbolic link points outside the root; refusing to read it", rel)
         except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
             raise TfiError(f"cannot resolve symbolic link ({type(exc).__name__}: a loop?)", rel) from None
+        return plain
+
+    def _real_dir(self, folder: str) -> str:
+        """``os.path.realpath`` of a folder, from its parent's (one ``lstat`` per folder of a run)."""
+        found = self._real_dirs.get(folder)
+        if found is None:
+            parent, name = os.path.split(folder)
+            if folder == self._root_text:
+                found = folder  # resolved when the index was made
+            elif name in ("", ".", "..") or parent == folder:
+                found = os.path.realpath(folder, strict=False)
+            else:
+                joined = os.path.join(self._real_dir(parent), name)
+                found = os.path.realpath(joined, strict=False) if os.path.islink(joined) else joined
+            self._real_dirs[folder] = found
+        return found
+
+    def _bytes(self, rel: str) -> Optional[bytes]:
+        """The file's bytes from disk (``None`` when it does not exist), their hash recorded as an input."""
+        plain = self._guard_links(rel)
+        info: Optional[os.stat_result] = None
         try:
-            data: Optional[bytes] = _read_regular(path)
+            data: Optional[bytes]
+            data, info = _read_regular(Path(plain))
         except FileNotFoundError:
             data = None
         except IsADirectoryError:
@@ -173,7 +206,38 @@ class RepoIndex:
         if rel in self._digests and self._digests[rel] != found:
             raise TfiError("changed on disk while tfintegrity was reading it; run again", rel)
         self._digests[rel] = found
+        self._sizes[rel] = 0 if data is None else len(data)
+        if info is not None and found is not None:
+            self.cache.record_stat(rel, info, found)
         return data
+
+    def digest_of(self, rel: str) -> Optional[str]:
+        """The hash of the file's bytes (``None``: it does not exist), recorded as an input. With a cache,
+        a file whose size, times, inode and device are those the cache saw it with (long enough after it
+        was last changed, so no later change can share them) is not read again: its hash is the one the
+        cache recorded."""
+        if rel in self._digests:
+            return self._digests[rel]
+        if self._status_digest(rel) is None:
+            self._bytes(rel)
+        return self._digests[rel]
+
+    def _status_digest(self, rel: str) -> Optional[str]:
+        """The hash the cache recorded for the file, when its status is the recorded one (then recorded as
+        this run's input), else ``None``; the file is not read."""
+        if rel in self._digests:
+            return self._digests[rel]
+        if not self.cache.enabled:
+            return None
+        try:
+            info = os.stat(self._guard_links(rel))
+        except OSError:
+            return None  # absent or unreadable: a read records it or says why
+        found = self.cache.stat_digest(rel, info)
+        if found is not None:
+            self._digests[rel] = found
+            self._sizes[rel] = info.st_size
+        return found
 
     def _read(self, rel: str) -> Optional[str]:
         data = self._bytes(rel)
@@ -198,23 +262,30 @@ class RepoIndex:
         """Names in a directory (sorted), including overlay files; empty when it does not exist."""
         if rel_dir not in self._listing:
             try:
-                names = set(os.listdir(self.root / rel_dir))
+                names = set(os.listdir(os.path.join(self._root_text, rel_dir)))
             except (FileNotFoundError, NotADirectoryError):
                 names = set()
             except OSError as exc:
                 raise TfiError(f"cannot list: {exc.strerror or exc}", rel_dir) from None
             self._listing[rel_dir] = sorted(names)
+        if self._recording:
+            self._note("listings", rel_dir, self._listing[rel_dir])
+        if not self.overlay:
+            return list(self._listing[rel_dir])
         prefix = rel_dir.rstrip("/") + "/"
         extra = {k[len(prefix) :] for k in self.overlay if k.startswith(prefix) and "/" not in k[len(prefix) :]}
         return sorted(set(self._listing[rel_dir]) | extra)
 
     def glob(self, rel_dir: str, pattern: str) -> List[str]:
-        return [f"{rel_dir}/{n}" for n in self.listdir(rel_dir) if fnmatch.fnmatchcase(n, pattern)]
+        match = _pattern(pattern)
+        return [f"{rel_dir}/{n}" for n in self.listdir(rel_dir) if match(n)]
 
     def is_dir(self, rel: str) -> bool:
         key = ("is_dir", rel)
         if key not in self.memo:
-            self.memo[key] = (self.root / rel).is_dir()
+            self.memo[key] = os.path.isdir(os.path.join(self._root_text, rel))
+        if self._recording:
+            self._note("dirs", rel, self.memo[key])
         return self.memo[key]  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ facts
@@ -223,6 +294,16 @@ class RepoIndex:
         """``reader``'s facts of the file (``None`` when it does not exist); ``parses`` says the reader
         parses the whole file, so that facts of these bytes prove they compile."""
         key = (kind, rel)
+        if key not in self._facts and rel not in self.overlay and self.cache.enabled:
+            # Facts of these bytes in the cache: the file is not even read when its status says it is as the
+            # cache saw it (otherwise it is read once, below, and its hash looked up then).
+            file_digest = self._status_digest(rel)
+            if file_digest is not None:
+                hit, value = self.cache.get(kind, rel, file_digest)
+                if hit:
+                    if parses:
+                        self._unparsed.pop(rel, None)
+                    self._facts[key] = value
         if key not in self._facts:
             text = self.text(rel)
             if text is not None and rel in self.overlay:
@@ -243,7 +324,71 @@ class RepoIndex:
                 if kind in DROP_TEXT_AFTER:
                     self._texts.pop(rel, None)
                 self._facts[key] = value
+        if self._recording:
+            self._note("files", rel, self._digests.get(rel))
         return self._facts[key]  # type: ignore[return-value]
+
+    def summary(self, kind: str, rel: str, derive: Callable[[], T]) -> T:
+        """A small value derived from one file's facts by ``derive`` (``kind`` names it), kept in the cache
+        under the hash of the file's bytes like facts: a later run gets it without reading those facts."""
+        key = (kind, rel)
+        if key not in self._facts:
+            usable = self.cache.enabled and rel not in self.overlay
+            file_digest = self._status_digest(rel) if usable else None
+            hit, value = self.cache.get(kind, rel, file_digest) if file_digest is not None else (False, None)
+            if not hit:
+                value = derive()  # reads the file if its facts are not read yet, and so records its hash
+                if usable and self._digests.get(rel) is not None:
+                    self.cache.put(kind, rel, self._digests[rel], value)  # type: ignore[arg-type]
+            self._facts[key] = value
+        if self._recording:
+            self._note("files", rel, self._digests.get(rel))
+        return self._facts[key]  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ values derived from many files
+
+    def _note(self, part: str, key: str, value: object) -> None:
+        for record in self._recording:
+            record[part][key] = value
+
+    @contextlib.contextmanager
+    def unrecorded(self) -> Iterator[None]:
+        """Read without adding to the open records (for a value whose use the caller records itself)."""
+        open_records, self._recording = self._recording, []
+        try:
+            yield
+        finally:
+            self._recording = open_records
+
+    def note_input(self, part: str, key: str, value: object) -> None:
+        """Add an input of the caller's own (``part`` other than the index's) to the open records."""
+        for record in self._recording:
+            record.setdefault(part, {})[key] = value
+
+    def derived_value(
+        self, kind: str, rel: str, build: Callable[[], T], holds: Callable[[Mapping[str, object]], bool]
+    ) -> T:
+        """``build()``, or the value it had in an earlier run while every input that build read through this
+        index (files, listings, existence tests, and the caller's own, which ``holds`` checks) is unchanged.
+        ``kind`` names the builder and ``rel`` is the file its value is about (pruned with it)."""
+        if not self.cache.enabled or self.overlay:
+            return build()
+        found = self.cache.get_derived(kind, rel)
+        if found is not None:
+            inputs, value = found
+            if self.inputs_hold(inputs) and holds(inputs):
+                for part in inputs:  # an enclosing record depends on these inputs too
+                    for key, recorded in dict(inputs[part]).items():  # type: ignore[call-overload]
+                        self.note_input(part, key, recorded)
+                return value  # type: ignore[no-any-return]
+        record: Dict[str, Dict[str, object]] = {"files": {}, "exists": {}, "dirs": {}, "listings": {}}
+        self._recording.append(record)
+        try:
+            value = build()
+        finally:
+            self._recording.remove(record)
+        self.cache.put_derived(kind, rel, record, value)
+        return value
 
     def prefetch(self, wanted: Sequence[Tuple[str, str]]) -> None:
         """Read the facts of these (kind, path) now when many bytes of them are not in the cache: half of
@@ -256,16 +401,20 @@ class RepoIndex:
             if kind not in READERS or (kind, rel) in self._facts or rel in self.overlay:
                 continue
             try:
-                data = self._bytes(rel)
+                file_digest = self._status_digest(rel)
             except TfiError:
                 continue  # reported by the lazy path
-            if data is None:
+            if file_digest is not None:
+                if not self.cache.holds(kind, rel, file_digest):  # a hit is read when asked for (if ever)
+                    misses.append((self._sizes.get(rel, 0), kind, rel))
                 continue
-            hit, value = self.cache.get(kind, rel, self._digests[rel])  # type: ignore[arg-type]
-            if hit:  # facts of these bytes (which once parsed): the text is not even decoded
-                self._facts[(kind, rel)] = value
-            else:
-                misses.append((len(data), kind, rel))
+            # Not known by its status: read below, once (if its bytes turn out to be in the cache after all,
+            # as after a checkout that only touched it, the lazy path finds them there).
+            try:
+                size = os.stat(os.path.join(self._root_text, rel)).st_size
+            except OSError:
+                continue
+            misses.append((size, kind, rel))
         if sum(size for size, _, _ in misses) < PARALLEL_OVER or _workers() < 2:
             return
         shares: Tuple[List[Tuple[str, str]], List[Tuple[str, str]]] = ([], [])
@@ -360,11 +509,18 @@ class RepoIndex:
 
         On any difference (or a file that cannot be read now) the answer is no, and the run reads afresh.
         """
+        if not self.inputs_hold(inputs):
+            return False
+        # Every recorded file was parsed completely when the result was recorded.
+        self._unparsed.clear()
+        return True
+
+    def inputs_hold(self, inputs: Mapping[str, object]) -> bool:
+        """Whether every file hash, existence and directory test and listing in ``inputs`` is as recorded."""
         try:
             for rel, recorded in dict(inputs["files"]).items():  # type: ignore[call-overload]
-                if rel not in self._digests:
-                    self._bytes(rel)  # the hash is all a replay needs: the text is read if a fix needs it
-                if self._digests[rel] != recorded:
+                # The hash is all a replay needs (the text is read if a fix needs it).
+                if self.digest_of(rel) != recorded:
                     return False
             for rel, recorded in dict(inputs["exists"]).items():  # type: ignore[call-overload]
                 if self.exists(rel) != recorded:
@@ -378,8 +534,6 @@ class RepoIndex:
                     return False
         except (TfiError, KeyError, TypeError, ValueError, AttributeError):
             return False
-        # Every recorded file was parsed completely when the result was recorded.
-        self._unparsed.clear()
         return True
 
     def module(self, rel: str) -> Optional[ModuleFacts]:
