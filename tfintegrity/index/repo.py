@@ -32,6 +32,7 @@ from tfintegrity.facts import (
 )
 from tfintegrity.index import auto_readers, doc_readers, readers
 from tfintegrity.index.cache import FactCache, digest
+from tfintegrity.index.quiet import gc_paused
 
 T = TypeVar("T")
 
@@ -309,7 +310,8 @@ class RepoIndex:
             if text is not None and rel in self.overlay:
                 shared = (kind, rel, text)
                 if shared not in self._by_text:
-                    self._by_text[shared] = reader(rel, text)
+                    with gc_paused():  # the syntax tree dies inside: no collection walks it
+                        self._by_text[shared] = reader(rel, text)
                 self._facts[key] = self._by_text[shared]
             elif text is None:
                 self._facts[key] = None
@@ -317,7 +319,8 @@ class RepoIndex:
                 file_digest = self._digests[rel]
                 hit, value = self.cache.get(kind, rel, file_digest)
                 if not hit:
-                    value = reader(rel, text)
+                    with gc_paused():  # the syntax tree dies inside: no collection walks it
+                        value = reader(rel, text)
                     self.cache.put(kind, rel, file_digest, value)
                 if parses:
                     self._unparsed.pop(rel, None)
@@ -432,8 +435,9 @@ class RepoIndex:
         if child is None:
             return
         for kind, rel, file_digest, value in self._collect_child(*child):
-            if (kind, rel) in self._facts or self._digests.get(rel) != file_digest:
+            if (kind, rel) in self._facts or self._digests.get(rel, file_digest) != file_digest:
                 continue
+            self._digests[rel] = file_digest  # the bytes this run read of it (in the other process)
             if isinstance(value, ModuleFacts):  # share the imports as the readers do in this process
                 value = replace(value, imports={k: readers.shared_import(v) for k, v in value.imports.items()})
             self.cache.put(kind, rel, file_digest, value)
