@@ -19,6 +19,7 @@ from tfintegrity.context import Context
 from tfintegrity.errors import TfiError
 from tfintegrity.findings import CheckResult, Finding, Unfixed
 from tfintegrity.index import cache as cache_mod
+from tfintegrity.index.quiet import gc_paused
 from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
 from tfintegrity.primitives import PRIMITIVES
@@ -227,9 +228,10 @@ def run(options: Options) -> Tuple[CheckResult, Session]:
     """Check (and with ``fix`` write, with ``diff`` plan) as the options say."""
     session = open_session(options)
     if not options.fix:
-        index = open_index(session, options)
-        result = evaluate(session, index, options)[0]
-        save_cache(index)
+        # Facts and syntax trees have no cycles, and the index (all that is in memory) is gone by the end:
+        # the collector's passes over them would only cost time.
+        with gc_paused():
+            result = _check_only(session, options)
         return result, session
     from tfintegrity.writer import repo_lock
 
@@ -241,6 +243,13 @@ def run(options: Options) -> Tuple[CheckResult, Session]:
             write_changes(session.root, index, changes)
         save_cache(index)
     return result, session
+
+
+def _check_only(session: Session, options: Options) -> CheckResult:
+    index = open_index(session, options)
+    result = evaluate(session, index, options)[0]
+    save_cache(index)
+    return result
 
 
 def evaluate(

@@ -423,9 +423,15 @@ class DummyObjects:
                         place=place,
                     )
                 )
-            shapes = Counter((c.kind, c.shape()) for c in file.chunks)
+            # How many objects have each form: a value of the file alone, kept in the cache with its facts.
+            chunks = file.chunks
+            shapes = ctx.index.summary(
+                "dummy_shapes", path, lambda: dict(Counter((c.kind, c.shape()) for c in chunks))
+            )
             for chunk in file.chunks:
-                if shapes[(chunk.kind, chunk.shape())] == 1 and chunk.body != new_body(chunk.name, file.chunks, ()):
+                if ctx.only_models is not None and owner.get(chunk.name) not in ctx.only_models:
+                    continue  # a finding of another model (or of none) that a scoped run would not report
+                if shapes.get((chunk.kind, chunk.shape())) == 1 and chunk.body != new_body(chunk.name, file.chunks, ()):
                     out.append(
                         finding(
                             rule,
