@@ -149,7 +149,7 @@ def main(argv: Sequence[str]) -> None:
             print(json.dumps(once(mode, root)))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--models", default="500,2000", help="synthetic model counts for the growth figure")
     args = parser.parse_args(argv)
     import realtree
@@ -197,7 +197,7 @@ def main(argv: Sequence[str]) -> None:
     counts = [int(c) for c in args.models.split(",")]
     trees = {count: synthetic.grown_tree(root, count, WORK) for count in counts}
     runs: Dict[int, List[Dict[str, object]]] = {count: [] for count in counts}
-    for _ in range(max(3, args.repeat // 2)):  # in rounds too, the sizes alternating
+    for _ in range(args.repeat):  # in rounds too, the sizes alternating
         for count in counts:
             runs[count].append(child("cold", str(trees[count])))
     grown = {count: min(runs[count], key=lambda r: r["seconds"]) for count in counts}  # type: ignore

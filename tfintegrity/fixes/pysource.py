@@ -19,6 +19,7 @@ A magic trailing comma (``exploded_hint=True``) keeps a bracket exploded even wh
 from __future__ import annotations
 
 import functools
+import re
 
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -110,14 +111,36 @@ class _MemberKey:
         return self._cmp(other) < 0
 
 
+_RUN = re.compile(r"[0-9]+|[^0-9]")
+
+
+def _natord_key(name: str, fold: bool) -> Tuple[Tuple[object, ...], ...]:
+    """A sort key equal in order to ``_natord_compare`` for ASCII text: a run of digits sorts among other
+    characters as a digit does (they are contiguous in ASCII), against another run by value (by the text
+    when either starts with 0); white space is skipped."""
+    key: List[Tuple[object, ...]] = []
+    for token in _RUN.findall(name):
+        if token[0] in "0123456789":
+            key.append((0x30, 0, token) if token[0] == "0" else (0x30, 1, len(token), token))
+        elif not token.isspace():
+            key.append((ord(token.lower() if fold else token),))
+    return tuple(key)
+
+
+def _member_key(name: str) -> Tuple[object, ...]:
+    return (_member_type(name), _natord_key(name, True), _natord_key(name, False))
+
+
 def isort_names(names: Iterable[str]) -> List[str]:
     """The order ruff's isort gives the names of a ``from x import ...`` (order-by-type, case-insensitive, natural)."""
     return list(_isorted(tuple(names)))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)  # a few lists per model: room for many thousands of models
 def _isorted(names: Tuple[str, ...]) -> Tuple[str, ...]:
-    # Every check of an init sorts the same lists again: the comparison key is slow, the lists are few.
+    # Every check of an init sorts the same lists again: the lists are few.
+    if all(name.isascii() for name in names):
+        return tuple(sorted(names, key=_member_key))
     return tuple(sorted(names, key=_MemberKey))
 
 
