@@ -155,8 +155,15 @@ def _collect(
         backend = session.ruleset.backends[rule.backend]
         if backend.name not in catalogs:
             catalogs[backend.name] = Catalog(index, backend)
-            if not index.overlay:
-                index.prefetch(catalogs[backend.name].planned_reads())  # what every rule reads first
+            if not index.overlay:  # what every rule reads first: the models, and the rules' shared files
+                shared = [
+                    (kind, rule_.target.format(package=session.config.package))
+                    for rule_ in session.rules
+                    if rule_.backend == backend.name
+                    and "{" not in rule_.target.replace("{package}", "")
+                    and (kind := getattr(PRIMITIVES[rule_.primitive], "reads", None))
+                ]
+                index.prefetch([*catalogs[backend.name].planned_reads(), *dict.fromkeys(shared)])
         catalog = catalogs[backend.name]
         ctx = Context(index, backend, catalog, only_models, notes)
         for item in PRIMITIVES[rule.primitive].check(ctx, rule):

@@ -324,6 +324,7 @@ def edit_file(
 
 class DummyObjects:
     name = "dummy_objects"
+    reads = "dummies"  # the facts it reads of its target (read early, with the models', see api._collect)
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         return require_params(params, {"source": str, "module": str, "import_line": str})

@@ -106,6 +106,7 @@ class _InitPlace:
     """Shared logic of the two halves."""
 
     name = ""
+    reads = "init"  # the facts it reads of its target (read early, with the models', see api._collect)
     half = ""
     type_checking = False
     template_param = ""

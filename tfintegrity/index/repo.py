@@ -595,4 +595,5 @@ READERS: Dict[str, Callable[[str, str], object]] = {
     "module": readers.read_module,
     "init": readers.read_init,
     "config": readers.read_config,
+    "dummies": readers.read_dummies,
 }
