@@ -295,41 +295,40 @@ class RepoIndex:
         """``reader``'s facts of the file (``None`` when it does not exist); ``parses`` says the reader
         parses the whole file, so that facts of these bytes prove they compile."""
         key = (kind, rel)
-        if key not in self._facts and rel not in self.overlay and self.cache.enabled:
-            # Facts of these bytes in the cache: the file is not even read when its status says it is as the
-            # cache saw it (otherwise it is read once, below, and its hash looked up then).
-            file_digest = self._status_digest(rel)
-            if file_digest is not None:
-                hit, value = self.cache.get(kind, rel, file_digest)
-                if hit:
-                    if parses:
-                        self._unparsed.pop(rel, None)
-                    self._facts[key] = value
         if key not in self._facts:
-            text = self.text(rel)
-            if text is not None and rel in self.overlay:
+            if rel in self.overlay:
+                text = self.overlay[rel]
                 shared = (kind, rel, text)
                 if shared not in self._by_text:
                     with gc_paused():  # the syntax tree dies inside: no collection walks it
                         self._by_text[shared] = reader(rel, text)
                 self._facts[key] = self._by_text[shared]
-            elif text is None:
-                self._facts[key] = None
             else:
-                file_digest = self._digests[rel]
-                hit, value = self.cache.get(kind, rel, file_digest)
-                if not hit:
-                    with gc_paused():  # the syntax tree dies inside: no collection walks it
-                        value = reader(rel, text)
-                    self.cache.put(kind, rel, file_digest, value)
-                if parses:
-                    self._unparsed.pop(rel, None)
-                if kind in DROP_TEXT_AFTER:
-                    self._texts.pop(rel, None)
-                self._facts[key] = value
+                self._facts[key] = self._disk_facts(kind, rel, reader, parses)
         if self._recording:
             self._note("files", rel, self._digests.get(rel))
         return self._facts[key]  # type: ignore[return-value]
+
+    def _disk_facts(self, kind: str, rel: str, reader: Callable[[str, str], T], parses: bool) -> Optional[T]:
+        """Facts of the file on disk: from the cache without reading the file when its status says it is as
+        the cache saw it, else read once and looked up by the hash of what was read, else parsed."""
+        file_digest = self._status_digest(rel)
+        hit, value = self.cache.get(kind, rel, file_digest) if file_digest is not None else (False, None)
+        if not hit:
+            text = self.text(rel)
+            if text is None:
+                return None
+            if file_digest is None:
+                hit, value = self.cache.get(kind, rel, self._digests[rel])  # type: ignore[arg-type]
+            if not hit:
+                with gc_paused():  # the syntax tree dies inside: no collection walks it
+                    value = reader(rel, text)
+                self.cache.put(kind, rel, self._digests[rel], value)  # type: ignore[arg-type]
+            if kind in DROP_TEXT_AFTER:
+                self._texts.pop(rel, None)
+        if parses:
+            self._unparsed.pop(rel, None)
+        return value  # type: ignore[no-any-return]
 
     def summary(self, kind: str, rel: str, derive: Callable[[], T]) -> T:
         """A small value derived from one file's facts by ``derive`` (``kind`` names it), kept in the cache
