@@ -10,7 +10,7 @@ import synthtree
 from tfintegrity import api, cli
 
 PT_BACKEND = """
-name = "pt"
+name = "ptx"
 guard = "is_torch_available"
 modeling_glob = "modeling_*.py"
 modeling_exclude = ["modeling_tf_*.py", "modeling_flax_*.py"]
@@ -23,10 +23,10 @@ doc_member = "forward"
 """
 
 RULE = """
-code = "PTI{number}"
+code = "PTX{number}"
 slug = "pt-{slug}"
 summary = "PyTorch: {slug}."
-backend = "pt"
+backend = "ptx"
 applies_to = "exports"
 primitive = "{primitive}"
 target = "{target}"
@@ -55,7 +55,7 @@ def write_pt_rules(folder: Path) -> Path:
     (folder / "backends" / "pt.toml").write_text(PT_BACKEND)
     for number, (slug, primitive, target, params) in PT_RULES.items():
         text = RULE.format(number=number, slug=slug, primitive=primitive, target=target, params=params)
-        (folder / f"PTI{number}.toml").write_text(text)
+        (folder / f"PTX{number}.toml").write_text(text)
     return folder
 
 
@@ -63,14 +63,15 @@ def test_pytorch_rules_from_a_folder_check_and_fix(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     synthtree.write_tree(root)
     rules = write_pt_rules(tmp_path / "pt-rules")
-    clean, _ = api.run(api.Options(root=root, rules_dirs=(rules,), select=("PTI",)))
+    clean, _ = api.run(api.Options(root=root, rules_dirs=(rules,), select=("PTX",), backends=("ptx",)))
     assert clean.findings == ()
     init = root / "src/transformers/models/bert/__init__.py"
     original = init.read_bytes()
     init.write_text(init.read_text().replace('        "BertForMaskedLM",\n', "", 1))
-    result, _ = api.run(api.Options(root=root, rules_dirs=(rules,), select=("PTI",)))
-    assert [(f.code, f.kind, f.symbol) for f in result.findings] == [("PTI001", "missing", "BertForMaskedLM")]
-    fixed = CliRunner().invoke(cli.main, ["check", "--fix", "--select", "PTI", "--rules-dir", str(rules),
+    result, _ = api.run(api.Options(root=root, rules_dirs=(rules,), select=("PTX",), backends=("ptx",)))
+    assert [(f.code, f.kind, f.symbol) for f in result.findings] == [("PTX001", "missing", "BertForMaskedLM")]
+    fixed = CliRunner().invoke(cli.main, ["check", "--fix", "--backends", "ptx", "--select", "PTX",
+                                          "--rules-dir", str(rules),
                                           "--root", str(root)])
     assert fixed.exit_code == 0, fixed.output
     assert init.read_bytes() == original
@@ -83,7 +84,8 @@ def test_pytorch_doc_sections_go_before_the_tf_run(tmp_path: Path) -> None:
     page = root / "docs/source/en/model_doc/bert.md"
     original = page.read_text()
     page.write_text(original.replace("## BertForMaskedLM\n\n[[autodoc]] BertForMaskedLM\n    - forward\n\n", "", 1))
-    result = CliRunner().invoke(cli.main, ["check", "--fix", "--select", "PTI008", "--rules-dir", str(rules),
+    result = CliRunner().invoke(cli.main, ["check", "--fix", "--backends", "ptx", "--select", "PTX008",
+                                           "--rules-dir", str(rules),
                                            "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert page.read_text() == original

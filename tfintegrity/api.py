@@ -31,6 +31,7 @@ class Options:
     root: Optional[Path] = None  # None: found upwards from the current directory
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
+    backends: Tuple[str, ...] = ()  # empty: the configuration's (default: tf)
     rules_dirs: Tuple[Path, ...] = ()
     fix: bool = False
     diff: bool = False
@@ -65,10 +66,23 @@ def open_session(options: Options) -> Session:
     ruleset = load_ruleset([*config.extend_rules, *options.rules_dirs], PRIMITIVES)
     config_mod.validate_codes(config, ruleset.codes, options.select, options.ignore)
     ruleset = with_params(ruleset, config)
+    backends = active_backends(options, config, ruleset)
     select = options.select or config.select
     ignore = tuple(options.ignore) + tuple(config.ignore)
-    rules = tuple(r for r in ruleset.rules if config_mod.selected(r.code, select, ignore))
+    rules = tuple(
+        r for r in ruleset.rules if r.backend in backends and config_mod.selected(r.code, select, ignore)
+    )
     return Session(root, config, ruleset, rules)
+
+
+def active_backends(options: Options, config: Config, ruleset: RuleSet) -> Tuple[str, ...]:
+    """The backends whose rules run: ``--backends``, else ``backends`` in ``[tool.tfintegrity]`` (default tf)."""
+    chosen = options.backends or config.backends
+    for name in chosen:
+        if name not in ruleset.backends:
+            where = "--backends" if options.backends else f"[tool.tfintegrity] backends of {config.source or 'the configuration'}"
+            raise TfiError(f"unknown backend {name!r} in {where} (known: {', '.join(sorted(ruleset.backends))})")
+    return tuple(chosen)
 
 
 def with_params(ruleset: RuleSet, config: Config) -> RuleSet:
@@ -413,3 +427,12 @@ def iter_rules(options: Options) -> Iterable[Rule]:
     except TfiError:
         pass
     return load_ruleset(extra, PRIMITIVES).rules
+
+
+def open_backends(options: Options) -> Tuple[str, ...]:
+    """The backends a check with these options would run (tf when no tree or configuration is found)."""
+    try:
+        session = open_session(options)
+    except TfiError:
+        return config_mod.DEFAULT_BACKENDS
+    return active_backends(options, session.config, session.ruleset)

@@ -28,6 +28,11 @@ def _codes(values: Sequence[str]) -> Tuple[str, ...]:
     return tuple(out)
 
 
+def _names(values: Sequence[str]) -> Tuple[str, ...]:
+    """Comma-separated names (backends), as written."""
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
 def _guarded(action: Callable[[], int]) -> None:
     try:
         code = action()
@@ -75,6 +80,12 @@ root_option = click.option(
     default=None,
     help="Repository root (default: found upwards from the current directory).",
 )
+backends_option = click.option(
+    "--backends",
+    multiple=True,
+    help="The backends whose rules run (comma-separated: tf, pt, flax); default: `backends` in "
+    "[tool.tfintegrity], else tf.",
+)
 rules_dir_option = click.option(
     "--rules-dir",
     "rules_dirs",
@@ -101,6 +112,7 @@ rules_dir_option = click.option(
 @click.option("--select", multiple=True, help="Only these rule codes (comma-separated, prefixes allowed).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes (comma-separated, prefixes allowed).")
 @rules_dir_option
+@backends_option
 @click.option("--base", default=None, help="Only models changed since the merge-base with this git ref.")
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of each finding.")
 @click.option("--no-baseline", is_flag=True, help="Report findings recorded in the baseline file too.")
@@ -125,6 +137,7 @@ def check(
     select: Tuple[str, ...],
     ignore: Tuple[str, ...],
     rules_dirs: Tuple[Path, ...],
+    backends: Tuple[str, ...],
     base: Optional[str],
     statistics: bool,
     no_baseline: bool,
@@ -150,6 +163,7 @@ def check(
             select=_codes(select),
             ignore=_codes(ignore),
             rules_dirs=tuple(rules_dirs),
+            backends=_names(backends),
             fix=fix,
             diff=diff,
             paths=tuple(paths) if paths else None,
@@ -197,8 +211,13 @@ def rules(root: Optional[Path], rules_dirs: Tuple[Path, ...], output_format: str
             click.echo(json.dumps([_rule_dict(r) for r in found], indent=2))
             return 0
         width = max((len(r.slug) for r in found), default=0)
-        for rule in found:
-            click.echo(f"{rule.code}  {rule.slug.ljust(width)}  {rule.summary}")
+        on = api.open_backends(api.Options(root=root, rules_dirs=tuple(rules_dirs)))
+        known = sorted(dict.fromkeys(r.backend for r in found), key=lambda b: (b not in on, on.index(b) if b in on else 0, b))
+        for backend in known:
+            state = "on" if backend in on else "off: add it to `backends` in [tool.tfintegrity], or --backends"
+            click.echo(f"{backend} ({state})")
+            for rule in (r for r in found if r.backend == backend):
+                click.echo(f"  {rule.code}  {rule.slug.ljust(width)}  {rule.summary}")
         return 0
 
     _guarded(action)
@@ -260,14 +279,19 @@ def render_explanation(rule: Any) -> str:
 @main.command()
 @root_option
 @rules_dir_option
+@backends_option
 @click.option("--select", multiple=True, help="Only these rule codes (comma-separated, prefixes allowed).")
-def layout(root: Optional[Path], rules_dirs: Tuple[Path, ...], select: Tuple[str, ...]) -> None:
+def layout(
+    root: Optional[Path], rules_dirs: Tuple[Path, ...], backends: Tuple[str, ...], select: Tuple[str, ...]
+) -> None:
     """Print how the tree writes each rule's place (the layout the checks read and the fixes write)."""
 
     def action() -> int:
         from tfintegrity import api
 
-        options = api.Options(root=root, rules_dirs=tuple(rules_dirs), select=_codes(select))
+        options = api.Options(
+            root=root, rules_dirs=tuple(rules_dirs), select=_codes(select), backends=_names(backends)
+        )
         for rule, text in api.describe_layouts(options):
             click.echo(f"{rule.code}  {rule.slug}: {text}")
         return 0
@@ -278,13 +302,15 @@ def layout(root: Optional[Path], rules_dirs: Tuple[Path, ...], select: Tuple[str
 @main.command()
 @root_option
 @rules_dir_option
-def baseline(root: Optional[Path], rules_dirs: Tuple[Path, ...]) -> None:
+@backends_option
+def baseline(root: Optional[Path], rules_dirs: Tuple[Path, ...], backends: Tuple[str, ...]) -> None:
     """Record the current findings in the baseline file so that `check` reports only new ones."""
 
     def action() -> int:
         from tfintegrity import api
 
-        count, path = api.write_baseline(api.Options(root=root, rules_dirs=tuple(rules_dirs)))
+        options = api.Options(root=root, rules_dirs=tuple(rules_dirs), backends=_names(backends))
+        count, path = api.write_baseline(options)
         click.echo(f"Wrote {count} findings to {path}.")
         return 0
 

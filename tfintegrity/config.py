@@ -15,13 +15,15 @@ from tfintegrity.tomlcompat import tomllib
 
 DEFAULT_PACKAGE = "src/transformers"
 DEFAULT_BASELINE = ".tfintegrity-baseline.json"
-KEYS = ("package", "select", "ignore", "per-symbol-ignores", "extend-rules", "baseline", "rule-params")
+KEYS = ("package", "backends", "select", "ignore", "per-symbol-ignores", "extend-rules", "baseline", "rule-params")
+DEFAULT_BACKENDS = ("tf",)
 
 
 @dataclass(frozen=True)
 class Config:
     root: Path
     package: str = DEFAULT_PACKAGE
+    backends: Tuple[str, ...] = DEFAULT_BACKENDS  # the backends whose rules run: "tf", "pt", "flax"
     select: Tuple[str, ...] = ()  # empty: every rule
     ignore: Tuple[str, ...] = ()
     per_symbol_ignores: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -105,6 +107,8 @@ def load_config(root: Path) -> Config:
     return Config(
         root=root,
         package=package.strip("/"),
+        backends=_strings(table.get("backends", list(DEFAULT_BACKENDS)), "backends", display, _line_of(text, "backends"))
+        or DEFAULT_BACKENDS,
         select=_strings(table.get("select", []), "select", display, _line_of(text, "select")),
         ignore=_strings(table.get("ignore", []), "ignore", display, _line_of(text, "ignore")),
         per_symbol_ignores=ignores,

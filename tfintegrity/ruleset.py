@@ -41,6 +41,8 @@ class Backend:
     doc_member: str  # e.g. "call"
     extra_base_classes: Tuple[str, ...] = ()
     modeling_exclude: Tuple[str, ...] = ()  # globs the modeling glob must not take (PyTorch: the TF and Flax files)
+    helper_pattern: str = ""  # regex for functions a model exports with its classes (PyTorch: load_tf_weights_in_*)
+    private_pattern: str = ""  # regex for classes public only where the init lists them (PyTorch: *Encoder)
     source: str = ""
 
 
@@ -90,8 +92,10 @@ BACKEND_KEYS: Dict[str, type] = {
     "doc_member": str,
     "extra_base_classes": list,
     "modeling_exclude": list,
+    "helper_pattern": str,
+    "private_pattern": str,
 }
-OPTIONAL_BACKEND_KEYS = {"extra_base_classes", "modeling_exclude"}
+OPTIONAL_BACKEND_KEYS = {"extra_base_classes", "modeling_exclude", "helper_pattern", "private_pattern"}
 
 
 def _load_toml(path: Path) -> Dict[str, Any]:
@@ -130,10 +134,11 @@ def _validate(
 def load_backend(path: Path) -> Backend:
     data = _load_toml(path)
     _validate(path, data, BACKEND_KEYS, OPTIONAL_BACKEND_KEYS, "backend file")
-    try:
-        re.compile(data["constant_pattern"])
-    except re.error as exc:
-        raise TfiError(f"constant_pattern is not a regular expression: {exc}", str(path)) from None
+    for key in ("constant_pattern", "helper_pattern", "private_pattern"):
+        try:
+            re.compile(data.get(key, ""))
+        except re.error as exc:
+            raise TfiError(f"{key} is not a regular expression: {exc}", str(path)) from None
     return Backend(
         name=data["name"],
         guard=data["guard"],
@@ -146,6 +151,8 @@ def load_backend(path: Path) -> Backend:
         doc_member=data["doc_member"],
         extra_base_classes=tuple(str(b) for b in data.get("extra_base_classes", [])),
         modeling_exclude=tuple(str(g) for g in data.get("modeling_exclude", [])),
+        helper_pattern=data.get("helper_pattern", ""),
+        private_pattern=data.get("private_pattern", ""),
         source=str(path),
     )
 

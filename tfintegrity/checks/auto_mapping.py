@@ -87,8 +87,9 @@ class AutoMapping:
                 "suffixes": dict,
                 "layouts": list,
                 "sorted_share": float,
+                "derive_suffixes": bool,
             },
-            ("layouts", "sorted_share"),
+            ("layouts", "sorted_share", "derive_suffixes"),
         )
         if problem:
             return problem
@@ -129,7 +130,7 @@ class AutoMapping:
         if self._keeps_sorted(ctx, rule, auto):
             return lambda mapping, keys, key: sorted_place(keys, key)
         params = rule.params
-        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"]))
+        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"])) if params["counterpart"] else None
         twins: Dict[str, List[str]] = {}
         if counterpart is not None and counterpart.layout == auto.layout:
             for mapping in counterpart.mappings.values():
@@ -154,7 +155,7 @@ class AutoMapping:
         if auto is None or not auto.layout:
             return [], []
         layout = self.layout_of(rule, auto)
-        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"]))
+        counterpart = self.read(ctx, rule, ctx.path(params["counterpart"])) if params["counterpart"] else None
         by_value: Dict[str, List[Tuple[str, str, int, Tuple[str, ...], Optional[str]]]] = {}
         if counterpart is not None and counterpart.layout == auto.layout:
             for mapping in counterpart.mappings.values():
@@ -164,11 +165,19 @@ class AutoMapping:
                             (mapping.name, entry.key, position, entry.values, entry.comment)
                         )
         prefix = ctx.backend.class_prefix
+        suffixes: Mapping[str, List[str]] = params["suffixes"]
+        if params.get("derive_suffixes"):
+            suffixes = {**suffixes, **self._suffixes_of(ctx, auto, layout, prefix)}
+        has_counterpart = bool(params["counterpart"])
         out: List[Expected] = []
         undecided: List[Tuple[Model, PublicClass, str]] = []
         for model in ctx.models():
             for cls in model.classes:
-                twin = params["counterpart_prefix"] + cls.name[len(prefix) :] if cls.name.startswith(prefix) else None
+                twin = (
+                    params["counterpart_prefix"] + cls.name[len(prefix) :]
+                    if has_counterpart and cls.name.startswith(prefix)
+                    else None
+                )
                 mirrored = by_value.get(twin, []) if twin else []
                 if mirrored:
                     for mapping_name, key, position, values, comment in mirrored:
@@ -183,9 +192,7 @@ class AutoMapping:
                     or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])
                 ):
                     continue  # the counterpart exists and is deliberately in no mapping: so is this class
-                targets = [
-                    stem + layout.mapping_suffix for stem in self._by_suffix(model, cls, params["suffixes"], prefix)
-                ]
+                targets = [stem + layout.mapping_suffix for stem in self._by_suffix(model, cls, suffixes, prefix)]
                 if not targets:
                     continue
                 key = self._key_of(model, cls, layout, prefix)
@@ -197,6 +204,34 @@ class AutoMapping:
                     if target in auto.mappings:
                         out.append(Expected(target, key, cls.name, 0, (cls.name,), model, cls))
         return out, undecided
+
+    @staticmethod
+    def _suffixes_of(ctx: Context, auto: AutoFacts, layout: AutoLayout, prefix: str) -> Dict[str, List[str]]:
+        """The file's own suffix table: for each class-name suffix (the class minus its model's configuration
+        stem), the set of mappings most of the classes with that suffix are in (ties: the set met first)."""
+        side = 0 if layout.key == "model_type" else 1
+        stems: Dict[str, str] = {}
+        for model in ctx.catalog.models().values():
+            for pair in model.model_types:
+                config = pair[1]
+                stems.setdefault(pair[side], config[: -len("Config")] if config.endswith("Config") else config)
+        sets: Dict[Tuple[str, str], List[str]] = {}  # (suffix, class) -> mappings holding it
+        for mapping in auto.mappings.values():
+            stem_of_mapping = mapping.name[: -len(layout.mapping_suffix)] if layout.mapping_suffix else mapping.name
+            for entry in effective(mapping.entries):
+                stem = stems.get(entry.key)
+                for value in entry.values:
+                    if stem and value.startswith(prefix + stem) and len(value) > len(prefix + stem):
+                        suffix = value[len(prefix + stem) :]
+                        held = sets.setdefault((suffix, value), [])
+                        if stem_of_mapping not in held:
+                            held.append(stem_of_mapping)
+        votes: Dict[str, Dict[Tuple[str, ...], int]] = {}
+        for (suffix, _), held in sets.items():
+            tally = votes.setdefault(suffix, {})
+            key = tuple(sorted(held))
+            tally[key] = tally.get(key, 0) + 1
+        return {suffix: list(max(tally, key=lambda k: tally[k])) for suffix, tally in votes.items()}
 
     @staticmethod
     def _key_of(model: Model, cls: PublicClass, layout: AutoLayout, prefix: str) -> Optional[str]:

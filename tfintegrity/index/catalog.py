@@ -73,6 +73,8 @@ class Catalog:
         self.package = index.package
         self.models_dir = f"{self.package}/models"
         self._constant = re.compile(backend.constant_pattern)
+        self._helper = re.compile(backend.helper_pattern) if backend.helper_pattern else None
+        self._private = re.compile(backend.private_pattern) if backend.private_pattern else None
         self._public: Dict[Tuple[str, str], bool] = {}  # filled from and into index.memo
         self._models: Optional[Dict[str, Model]] = None
         self._defined_anywhere: Optional[Dict[str, List[str]]] = None
@@ -178,7 +180,9 @@ class Catalog:
         ]
 
     def constants(self, facts: ModuleFacts) -> List[str]:
-        return sorted(n for n in facts.defined if self._constant.match(n))
+        """Exported constants and helper functions (the backend's patterns) the module defines."""
+        helper = self._helper
+        return sorted(n for n in facts.defined if self._constant.match(n) or (helper and helper.match(n)))
 
     # ------------------------------------------------------------------ models
 
@@ -235,6 +239,9 @@ class Catalog:
         elif init is not None:
             keyed = {s.key for s in init.all_structure()}
         main = [s for s in stems if s in keyed] or stems
+        listed_here: Set[str] = set()
+        if self._private and init is not None:
+            listed_here = {n.name for st in init.guarded_structure(self.backend.guard) for n in st.names}
         classes: List[PublicClass] = []
         constants: List[PublicClass] = []
         exports: Dict[str, str] = {}
@@ -244,6 +251,8 @@ class Catalog:
             if facts is None:
                 continue
             for cls in self.public_classes(path):
+                if self._private and self._private.search(cls.name) and cls.name not in listed_here:
+                    continue  # a building part (an encoder, a wrapper) the init does not export
                 classes.append(cls)
                 exports.setdefault(cls.name, stem)
             for name in self.constants(facts):

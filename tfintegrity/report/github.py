@@ -35,7 +35,9 @@ def plain_line(text: str) -> str:
 
 
 def annotation(finding: Finding, options: ReportOptions) -> str:
-    title = f"{finding.code} {rule_slug(finding, options.rules)}".strip()
+    rule = options.rules.get(finding.code)
+    backend = f" ({rule.backend})" if rule is not None else ""
+    title = f"{finding.code} {rule_slug(finding, options.rules)}".strip() + backend
     props = ",".join(
         f"{key}={escape_property(str(value))}"
         for key, value in (

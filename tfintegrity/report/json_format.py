@@ -9,10 +9,12 @@ from tfintegrity.findings import CheckResult, Finding
 from tfintegrity.report._common import ReportOptions, fixable_count, sorted_findings, sorted_unfixed
 
 
-def finding_object(finding: Finding) -> Dict[str, Any]:
+def finding_object(finding: Finding, options: ReportOptions) -> Dict[str, Any]:
+    rule = options.rules.get(finding.code)
     return {
         "code": finding.code,
         "rule": finding.rule,
+        "backend": rule.backend if rule is not None else "",
         "symbol": finding.symbol,
         "model": finding.model,
         "path": finding.path,
@@ -46,7 +48,7 @@ def document(result: CheckResult, options: ReportOptions) -> Dict[str, Any]:
     }
     if options.diff_mode:
         summary["diff"] = result.diff
-    findings: List[Dict[str, Any]] = [finding_object(f) for f in sorted_findings(result.findings)]
+    findings: List[Dict[str, Any]] = [finding_object(f, options) for f in sorted_findings(result.findings)]
     return {"findings": findings, "summary": summary}
 
 
