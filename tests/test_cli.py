@@ -23,6 +23,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "tree"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CODES = [f"TFI{n:03d}" for n in range(1, 12)]
+PT_CODES = [f"PTI{n:03d}" for n in range(1, 12)]
+FLAX_CODES = [f"FXI{n:03d}" for n in range(1, 12)]
 # The six gaps the example tree is shipped with (see examples/README.md).
 EXAMPLE_CODES = ["TFI001", "TFI002", "TFI004", "TFI005", "TFI006", "TFI007", "TFI008"]
 
@@ -235,7 +237,8 @@ def test_json_shape(example):
     assert set(data) == {"findings", "summary"}
     assert len(data["findings"]) == 7
     for item in data["findings"]:
-        assert set(item) == {"code", "rule", "symbol", "model", "path", "line", "column", "message", "fixable"}
+        assert set(item) == {"code", "rule", "backend", "symbol", "model", "path", "line", "column", "message", "fixable"}
+        assert item["backend"] == "tf"
         assert isinstance(item["line"], int) and isinstance(item["column"], int) and isinstance(item["fixable"], bool)
         assert not item["path"].startswith("/") and "\\" not in item["path"]
     summary = data["summary"]
@@ -264,13 +267,31 @@ def test_statistics(example):
 def test_rules_lists_every_code(complete):
     result = invoke(["rules"])
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
-    assert listed == CODES
+    lines = result.stdout.splitlines()
+    groups = [line for line in lines if not line.startswith(" ")]
+    assert groups[0] == "tf (on)" and all(g.startswith(("pt (off", "flax (off")) for g in groups[1:]), groups
+    tf_rules = lines[1:lines.index(groups[1])]
+    assert [line.split()[0] for line in tf_rules] == CODES
+    listed = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert sorted(listed) == sorted(CODES + PT_CODES + FLAX_CODES)
+
+
+def test_rules_follow_the_backends_turned_on(complete):
+    (complete / "pyproject.toml").write_text('[tool.tfintegrity]\nbackends = ["pt", "tf"]\n', encoding="utf-8")
+    groups = [line for line in invoke(["rules", "--root", str(complete)]).stdout.splitlines() if line[:1] != " "]
+    assert groups == ["pt (on)", "tf (on)", "flax (off: add it to `backends` in [tool.tfintegrity], or --backends)"]
+    explained = invoke(["explain", "auto-mapping", "--root", str(complete)]).stdout
+    assert [line for line in explained.splitlines() if line.startswith("# ")] == [
+        "# auto-mapping (PTI005)",
+        "# auto-mapping (TFI005)",
+    ]
 
 
 def test_rules_json(complete):
     result = invoke(["rules", "--format", "json"])
-    assert [r["code"] for r in json.loads(result.stdout)] == CODES
+    data = json.loads(result.stdout)
+    assert [r["code"] for r in data] == CODES + FLAX_CODES + PT_CODES
+    assert [r["active"] for r in data] == [True] * len(CODES) + [False] * (len(FLAX_CODES) + len(PT_CODES))
 
 
 def test_explain_tfi005_prints_every_section():

@@ -121,7 +121,16 @@ class Workdir:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-removals = st.sets(st.integers(0, len(CANDIDATES) - 1), min_size=1, max_size=8)
+DOCTEST_LINES = frozenset(i for i, (rel, _, _) in enumerate(CANDIDATES) if rel == "utils/documentation_tests.txt")
+
+
+def restorable(indices: set) -> bool:
+    """Whether the removal leaves the evidence a fix needs: a doctest list that names no TF modeling file at
+    all is one the tree does not doctest TF files through (4.10's, 4.16's), so nothing is required of it."""
+    return not DOCTEST_LINES <= indices
+
+
+removals = st.sets(st.integers(0, len(CANDIDATES) - 1), min_size=1, max_size=8).filter(restorable)
 
 corruption = st.one_of(
     st.tuples(st.just("truncate"), st.sampled_from(FILES), st.integers(0, 1000), st.just(b"")),

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from checks import check, make_tree
 from click.testing import CliRunner
 
-from checks import check, make_tree
 from tfintegrity.cli import main
+from tfintegrity.errors import TfiError
 from tfintegrity.primitives import PRIMITIVES
 from tfintegrity.ruleset import BUILTIN_RULES_DIR, load_ruleset
 
@@ -73,9 +74,12 @@ def rows_of(findings):
 def test_builtin_rules_load_with_unique_codes_and_full_docs():
     ruleset = load_ruleset()
     codes = [r.code for r in ruleset.rules]
-    assert codes == [f"TFI{n:03d}" for n in range(1, 12)]
+    assert codes == sorted(f"{prefix}{n:03d}" for prefix in ("TFI", "PTI", "FXI") for n in range(1, 12))
     assert len(set(codes)) == len(codes)
-    assert len({r.slug for r in ruleset.rules}) == len(codes)
+    for backend in ("tf", "pt", "flax"):  # a slug names a place, once per backend
+        slugs = [r.slug for r in ruleset.rules if r.backend == backend]
+        assert len(slugs) == len(set(slugs)) == 11
+    assert sorted(ruleset.backends) == ["flax", "pt", "tf"]
     for rule in ruleset.rules:
         for section in ("summary", "what", "why", "example", "fix_safety"):
             assert getattr(rule, section).strip(), f"{rule.code}: empty {section}"
@@ -127,7 +131,8 @@ def test_seventh_place_is_listed_explained_selected_and_fixed(tmp_path):
     root = tree_with_slow_list(tmp_path)
     extra = str(rules_dir(tmp_path))
     listed = invoke(["rules", "--rules-dir", extra]).stdout.splitlines()
-    assert [line.split()[0] for line in listed][-1] == "TFX100"
+    tf_group = listed[1:listed.index(next(line for line in listed[1:] if not line.startswith(" ")))]
+    assert listed[0] == "tf (on)" and [line.split()[0] for line in tf_group][-1] == "TFX100"
     explained = invoke(["explain", "TFX100", "--rules-dir", extra])
     assert explained.exit_code == 0 and "slow-documentation-tests (TFX100)" in explained.stdout
     assert invoke(["check", "--root", str(root), "--rules-dir", extra, "--select", "TFI"]).exit_code == 0
@@ -203,3 +208,17 @@ def test_missing_rules_dir_exit_2(tmp_path):
     root = make_tree(tmp_path)
     line = one_error_line(invoke(["check", "--root", str(root), "--rules-dir", str(tmp_path / "nope")]))
     assert str(tmp_path / "nope") in line
+
+
+def test_a_rule_file_edited_between_loads_is_read_again(tmp_path):
+    """Rule files are parsed once per content (a session loads them every run): an edit still shows."""
+    folder = rules_dir(tmp_path)
+    first = load_ruleset([folder]).by_code("TFX100")
+    assert first is not None and first.slug == "slow-documentation-tests"
+    assert load_ruleset([folder]).by_code("TFX100") is first  # same bytes: the parsed rule is kept
+    rules_dir(tmp_path, text=SEVENTH_PLACE.replace('slug = "slow-documentation-tests"', 'slug = "slow-doctests"'))
+    assert load_ruleset([folder]).by_code("TFX100").slug == "slow-doctests"
+    broken = SEVENTH_PLACE.replace('slug = "slow-documentation-tests"', "slug = ")
+    rules_dir(tmp_path, text=broken)
+    with pytest.raises(TfiError, match="invalid TOML"):
+        load_ruleset([folder])

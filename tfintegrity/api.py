@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from tfintegrity import config as config_mod
 from tfintegrity.config import Config
@@ -429,10 +429,18 @@ def iter_rules(options: Options) -> Iterable[Rule]:
     return load_ruleset(extra, PRIMITIVES).rules
 
 
+def rules_by_backend(rules: Iterable[Rule], on: Sequence[str]) -> List[Tuple[str, Tuple[Rule, ...]]]:
+    """The rules grouped by backend: the active backends first, in the order they are turned on, then the
+    others by name; each group by code."""
+    rules = list(rules)
+    known = sorted({r.backend for r in rules}, key=lambda b: (b not in on, on.index(b) if b in on else 0, b))
+    return [(b, tuple(sorted((r for r in rules if r.backend == b), key=lambda r: r.code))) for b in known]
+
+
 def open_backends(options: Options) -> Tuple[str, ...]:
     """The backends a check with these options would run (tf when no tree or configuration is found)."""
     try:
         session = open_session(options)
     except TfiError:
-        return config_mod.DEFAULT_BACKENDS
+        return tuple(options.backends) or config_mod.DEFAULT_BACKENDS
     return active_backends(options, session.config, session.ruleset)

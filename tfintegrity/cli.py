@@ -206,29 +206,31 @@ def rules(root: Optional[Path], rules_dirs: Tuple[Path, ...], output_format: str
 
         from tfintegrity import api
 
-        found = list(api.iter_rules(api.Options(root=root, rules_dirs=tuple(rules_dirs))))
+        options = api.Options(root=root, rules_dirs=tuple(rules_dirs))
+        on = api.open_backends(options)
+        groups = api.rules_by_backend(api.iter_rules(options), on)
         if output_format == "json":
-            click.echo(json.dumps([_rule_dict(r) for r in found], indent=2))
+            listed = [_rule_dict(rule, backend in on) for backend, group in groups for rule in group]
+            click.echo(json.dumps(listed, indent=2))
             return 0
-        width = max((len(r.slug) for r in found), default=0)
-        on = api.open_backends(api.Options(root=root, rules_dirs=tuple(rules_dirs)))
-        known = sorted(dict.fromkeys(r.backend for r in found), key=lambda b: (b not in on, on.index(b) if b in on else 0, b))
-        for backend in known:
+        width = max((len(rule.slug) for _, group in groups for rule in group), default=0)
+        for backend, group in groups:
             state = "on" if backend in on else "off: add it to `backends` in [tool.tfintegrity], or --backends"
             click.echo(f"{backend} ({state})")
-            for rule in (r for r in found if r.backend == backend):
+            for rule in group:
                 click.echo(f"  {rule.code}  {rule.slug.ljust(width)}  {rule.summary}")
         return 0
 
     _guarded(action)
 
 
-def _rule_dict(rule: Any) -> dict:
+def _rule_dict(rule: Any, active: bool) -> dict:
     return {
         "code": rule.code,
         "name": rule.slug,
         "summary": rule.summary,
         "backend": rule.backend,
+        "active": active,
         "primitive": rule.primitive,
         "target": rule.target,
         "source": rule.source,
@@ -239,18 +241,32 @@ def _rule_dict(rule: Any) -> dict:
 @click.argument("code")
 @root_option
 @rules_dir_option
-def explain(code: str, root: Optional[Path], rules_dirs: Tuple[Path, ...]) -> None:
-    """Print the documentation of one rule (e.g. `tfintegrity explain TFI005`)."""
+@backends_option
+def explain(code: str, root: Optional[Path], rules_dirs: Tuple[Path, ...], backends: Tuple[str, ...]) -> None:
+    """Print the documentation of one rule (e.g. `tfintegrity explain TFI005`), or of the active backends'
+    rules for one place (e.g. `tfintegrity explain auto-mapping --backends tf,pt`)."""
 
     def action() -> int:
         from tfintegrity import api
 
+        options = api.Options(root=root, rules_dirs=tuple(rules_dirs), backends=_names(backends))
+        rules = list(api.iter_rules(options))
         wanted = code.strip().upper()
-        for rule in api.iter_rules(api.Options(root=root, rules_dirs=tuple(rules_dirs))):
-            if rule.code == wanted or rule.slug == code.strip():
-                click.echo(render_explanation(rule))
-                return 0
-        raise TfiError(f"unknown rule {code!r}; `tfintegrity rules` lists them")
+        chosen = [rule for rule in rules if rule.code == wanted]
+        if not chosen:
+            # A slug names one place, which each backend has: explain the active backends' rules for it.
+            active = api.open_backends(options)
+            chosen = [
+                rule
+                for backend, group in api.rules_by_backend(rules, active)
+                if backend in active
+                for rule in group
+                if rule.slug == code.strip()
+            ]
+        if not chosen:
+            raise TfiError(f"unknown rule {code!r}; `tfintegrity rules` lists them")
+        click.echo("\n\n".join(render_explanation(rule) for rule in chosen))
+        return 0
 
     _guarded(action)
 

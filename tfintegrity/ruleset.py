@@ -98,11 +98,36 @@ BACKEND_KEYS: Dict[str, type] = {
 OPTIONAL_BACKEND_KEYS = {"extra_base_classes", "modeling_exclude", "helper_pattern", "private_pattern"}
 
 
-def _load_toml(path: Path) -> Dict[str, Any]:
+# Parsed rule and backend files by (path, bytes): a session loads the same files every run, and parsing
+# the TOML is most of the cost. A file's bytes are its whole input, so an entry never goes stale.
+_PARSED: Dict[Tuple[str, bytes], Any] = {}
+
+
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise TfiError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
+
+
+def _memo(path: Path, build: Any, primitives: Optional[Mapping[str, Any]] = None) -> Any:
+    """``build(path, data)`` once per file content; a rule only when validated against the built-in
+    primitive table (another table may judge the same file otherwise)."""
+    data = _read(path)
+    if primitives is not None:
+        from tfintegrity.primitives import PRIMITIVES
+
+        if primitives is not PRIMITIVES:
+            return build(path, data)
+    key = (str(path), data)
+    if key not in _PARSED:
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        _PARSED[key] = build(path, data)
+    return _PARSED[key]
+
+
+def _load_toml(path: Path, data: bytes) -> Dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -132,7 +157,11 @@ def _validate(
 
 
 def load_backend(path: Path) -> Backend:
-    data = _load_toml(path)
+    return _memo(path, _build_backend)
+
+
+def _build_backend(path: Path, raw: bytes) -> Backend:
+    data = _load_toml(path, raw)
     _validate(path, data, BACKEND_KEYS, OPTIONAL_BACKEND_KEYS, "backend file")
     for key in ("constant_pattern", "helper_pattern", "private_pattern"):
         try:
@@ -158,7 +187,11 @@ def load_backend(path: Path) -> Backend:
 
 
 def load_rule(path: Path, primitives: Mapping[str, Any]) -> Rule:
-    data = _load_toml(path)
+    return _memo(path, lambda path, raw: _build_rule(path, raw, primitives), primitives)
+
+
+def _build_rule(path: Path, raw: bytes, primitives: Mapping[str, Any]) -> Rule:
+    data = _load_toml(path, raw)
     _validate(path, data, RULE_KEYS, OPTIONAL_RULE_KEYS, "rule file")
     if not CODE_PATTERN.match(data["code"]):
         raise TfiError(f"code {data['code']!r} is not of the form ABC123", str(path))

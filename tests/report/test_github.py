@@ -29,7 +29,7 @@ def test_golden_github_fix(golden):
 def test_annotation_format(options):
     lines = render(sample_result(), options).splitlines()
     assert (
-        "::error file=src/transformers/__init__.py,line=40,col=5,title=TFI002 init-export::"
+        "::error file=src/transformers/__init__.py,line=40,col=5,title=TFI002 init-export (tf)::"
         "`TFBertForMaskedLM` is missing from the init-export" in lines
     )
 
@@ -38,7 +38,7 @@ def test_hostile_values_are_escaped(options):
     lines = render(sample_result(), options).splitlines()
     hostile = lines[0]
     assert hostile == (
-        "::error file=src/odd%2Cdir/we%3Aird%25name%0A.py,line=3,col=7,title=TFI002 init-export::"
+        "::error file=src/odd%2Cdir/we%3Aird%25name%0A.py,line=3,col=7,title=TFI002 init-export (tf)::"
         "entry for `TFOdd|X` is 100%25 <missing>:%0Aadd it, please%0D%0A::error::injected"
     )
     assert len(lines) == 4 + 2  # four annotations, "Found" and the fix hint: nothing was split

@@ -10,7 +10,7 @@ from tfintegrity.report.json_format import render
 
 from .samples import HOSTILE_MESSAGE, HOSTILE_PATH, RULES, fix_result, sample_findings, sample_result
 
-FINDING_KEYS = ["code", "rule", "symbol", "model", "path", "line", "column", "message", "fixable"]
+FINDING_KEYS = ["code", "rule", "backend", "symbol", "model", "path", "line", "column", "message", "fixable"]
 
 
 def test_golden_json(options, golden):
