@@ -24,6 +24,25 @@ DUMMY_IMPORT = "from ..utils import DummyObject, requires_backends\n"
 
 
 @dataclass(frozen=True)
+class Places:
+    """The shared files and the guard of one backend (TF unless said otherwise)."""
+
+    auto: str = AUTO
+    dummies: str = DUMMIES
+    guard: str = GUARD
+
+
+TF = Places()
+PLACES = {
+    "tf": TF,
+    "pt": Places("src/transformers/models/auto/modeling_auto.py", "src/transformers/utils/dummy_pt_objects.py",
+                 "is_torch_available"),
+    "flax": Places("src/transformers/models/auto/modeling_flax_auto.py",
+                   "src/transformers/utils/dummy_flax_objects.py", "is_flax_available"),
+}
+
+
+@dataclass(frozen=True)
 class Mutation:
     place: str  # which of the places
     model: str
@@ -37,7 +56,10 @@ class Mutation:
 # --------------------------------------------------------------------------- single places
 
 
-def _structure_without(index: RepoIndex, path: str, names: Sequence[str], keys: Optional[Sequence[str]] = None) -> Dict[str, str]:
+def _structure_without(
+    index: RepoIndex, path: str, names: Sequence[str], keys: Optional[Sequence[str]] = None, places: Places = TF
+) -> Dict[str, str]:
+    GUARD = places.guard
     init = index.init(path)
     text = index.text(path)
     assert init is not None and text is not None
@@ -61,7 +83,10 @@ def _structure_without(index: RepoIndex, path: str, names: Sequence[str], keys: 
     return {path: cstedit.edit_init(text, edits)} if edits else {}
 
 
-def _half(changes: Dict[str, str], index: RepoIndex, path: str, name: str, type_checking: bool) -> Dict[str, str]:
+def _half(
+    changes: Dict[str, str], index: RepoIndex, path: str, name: str, type_checking: bool, places: Places = TF
+) -> Dict[str, str]:
+    GUARD = places.guard
     init = index.init(path)
     text = index.text(path)
     assert init is not None and text is not None
@@ -84,7 +109,8 @@ def _half(changes: Dict[str, str], index: RepoIndex, path: str, name: str, type_
     return changes
 
 
-def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
+def remove_from_auto(index: RepoIndex, names: Sequence[str], places: Places = TF) -> Dict[str, str]:
+    AUTO = places.auto
     auto = index.auto(AUTO)
     text = index.text(AUTO)
     assert auto is not None and text is not None
@@ -99,9 +125,10 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
     return {AUTO: new} if new != text else {}
 
 
-def remove_from_dummies(index: RepoIndex, names: Sequence[str]) -> Dict[str, str]:
+def remove_from_dummies(index: RepoIndex, names: Sequence[str], places: Places = TF) -> Dict[str, str]:
     """The dummies without the objects of ``names``, every other byte (header, spacing) kept: an object
     goes with the blank lines after it; when the file's last objects go, it ends as it did."""
+    DUMMIES = places.dummies
     text = index.text(DUMMIES)
     assert text is not None
     lines = text.splitlines(keepends=True)
@@ -147,8 +174,11 @@ def remove_doc_sections(index: RepoIndex, page: str, names: Sequence[str]) -> Di
     return {page: new} if new != text else {}
 
 
-def single_removals(index: RepoIndex, catalog: Catalog, doc_dir: str = "docs/source/en/model_doc") -> List[Mutation]:
-    """Every single removal of a TF class (or constant) from one place."""
+def single_removals(
+    index: RepoIndex, catalog: Catalog, doc_dir: str = "docs/source/en/model_doc", places: Places = TF
+) -> List[Mutation]:
+    """Every single removal of one of the backend's classes (or constants) from one place."""
+    GUARD, AUTO, DUMMIES = places.guard, places.auto, places.dummies
     out: List[Mutation] = []
     top = index.init(TOP)
     top_names = set()
@@ -169,17 +199,17 @@ def single_removals(index: RepoIndex, catalog: Catalog, doc_dir: str = "docs/sou
         for name in model.required():
             if name in model_struct:
                 out.append(Mutation("model-init-structure", model.folder, name,
-                                    lambda ix, p=model.init_path, n=name: _half({}, ix, p, n, False)))
+                                    lambda ix, p=model.init_path, n=name: _half({}, ix, p, n, False, places)))
             if name in model_imports:
                 out.append(Mutation("model-init-imports", model.folder, name,
-                                    lambda ix, p=model.init_path, n=name: _half({}, ix, p, n, True)))
+                                    lambda ix, p=model.init_path, n=name: _half({}, ix, p, n, True, places)))
             if name in top_names:
-                out.append(Mutation("top-init-structure", model.folder, name, lambda ix, n=name: _half({}, ix, TOP, n, False)))
-                out.append(Mutation("top-init-imports", model.folder, name, lambda ix, n=name: _half({}, ix, TOP, n, True)))
+                out.append(Mutation("top-init-structure", model.folder, name, lambda ix, n=name: _half({}, ix, TOP, n, False, places)))
+                out.append(Mutation("top-init-imports", model.folder, name, lambda ix, n=name: _half({}, ix, TOP, n, True, places)))
             if name in auto_names:
-                out.append(Mutation("auto-mapping", model.folder, name, lambda ix, n=name: remove_from_auto(ix, [n])))
+                out.append(Mutation("auto-mapping", model.folder, name, lambda ix, n=name: remove_from_auto(ix, [n], places)))
             if name in dummy_names:
-                out.append(Mutation("dummies", model.folder, name, lambda ix, n=name: remove_from_dummies(ix, [n])))
+                out.append(Mutation("dummies", model.folder, name, lambda ix, n=name: remove_from_dummies(ix, [n], places)))
             if name in documented:
                 out.append(Mutation("doc-page", model.folder, name,
                                     lambda ix, p=page, n=name: remove_doc_sections(ix, p, [n])))

@@ -9,7 +9,7 @@ the rule's ``layouts``, recognised from the file (``index.auto_readers``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import AutoFacts, MappingEntry
@@ -166,9 +166,15 @@ class AutoMapping:
                         )
         prefix = ctx.backend.class_prefix
         suffixes: Mapping[str, List[str]] = params["suffixes"]
+        # With the file's own suffix table, which mappings a suffix's classes join as a second value of
+        # their model's entry (deit's DeiTForImageClassificationWithTeacher); elsewhere a key the model
+        # already maps holds the model's own choice.
+        joins: Optional[Mapping[str, Set[str]]] = None
         if params.get("derive_suffixes"):
-            suffixes = {**suffixes, **self._suffixes_of(ctx, auto, layout, prefix)}
+            derived, joins = self._suffixes_of(ctx, auto, layout, prefix)
+            suffixes = {**suffixes, **derived}
         has_counterpart = bool(params["counterpart"])
+        mapped_keys = {entry.key for mapping in auto.mappings.values() for entry in effective(mapping.entries)}
         out: List[Expected] = []
         undecided: List[Tuple[Model, PublicClass, str]] = []
         for model in ctx.models():
@@ -192,7 +198,8 @@ class AutoMapping:
                     or self._twin_defined(ctx, cls, twin, params["counterpart_module_prefix"])
                 ):
                     continue  # the counterpart exists and is deliberately in no mapping: so is this class
-                targets = [stem + layout.mapping_suffix for stem in self._by_suffix(model, cls, suffixes, prefix)]
+                suffix, stems = self._by_suffix(model, cls, suffixes, prefix)
+                targets = [stem + layout.mapping_suffix for stem in stems]
                 if not targets:
                     continue
                 key = self._key_of(model, cls, layout, prefix)
@@ -200,15 +207,37 @@ class AutoMapping:
                     what = "model_type" if layout.key == "model_type" else "configuration class"
                     undecided.append((model, cls, f"no {what} found in the model's configuration files"))
                     continue
+                if joins is not None:
+                    if key not in mapped_keys and any(k in mapped_keys for k in self._keys_of(model, layout)):
+                        # The model is mapped under another key, never under this one (a part's
+                        # configuration, CLIPTextConfig's clip_text_model): the file maps the model, not its parts.
+                        continue
+                    # A mapping whose key the model already maps (albert's AlbertForPreTraining where most
+                    # ForMaskedLM classes are) has the model's choice, unless such classes join entries there.
+                    joined = joins.get(suffix, set())
+                    targets = [
+                        t for t in targets
+                        if t in auto.mappings and (not auto.mappings[t].entries_for(key) or t in joined)
+                    ]
                 for target in targets:
-                    if target in auto.mappings:
+                    if target not in auto.mappings:
+                        continue
+                    taken = auto.mappings[target].entries_for(key) if joins is not None else []
+                    if taken and cls.name not in taken[0].values:
+                        values = (*taken[0].values, cls.name)  # joins the entry, after what it holds
+                        out.append(Expected(target, key, cls.name, len(values) - 1, values, model, cls))
+                    else:
                         out.append(Expected(target, key, cls.name, 0, (cls.name,), model, cls))
         return out, undecided
 
     @staticmethod
-    def _suffixes_of(ctx: Context, auto: AutoFacts, layout: AutoLayout, prefix: str) -> Dict[str, List[str]]:
+    def _suffixes_of(
+        ctx: Context, auto: AutoFacts, layout: AutoLayout, prefix: str
+    ) -> Tuple[Dict[str, List[str]], Dict[str, Set[str]]]:
         """The file's own suffix table: for each class-name suffix (the class minus its model's configuration
-        stem), the set of mappings most of the classes with that suffix are in (ties: the set met first)."""
+        stem), the set of mappings most of the classes with that suffix are in (ties: the set met first); and
+        for each suffix, the mappings (full names) where most of its classes are a second or later value of
+        their entry."""
         side = 0 if layout.key == "model_type" else 1
         stems: Dict[str, str] = {}
         for model in ctx.catalog.models().values():
@@ -216,22 +245,33 @@ class AutoMapping:
                 config = pair[1]
                 stems.setdefault(pair[side], config[: -len("Config")] if config.endswith("Config") else config)
         sets: Dict[Tuple[str, str], List[str]] = {}  # (suffix, class) -> mappings holding it
+        later: Dict[Tuple[str, str], List[int]] = {}  # (suffix, mapping) -> [first values, later values]
         for mapping in auto.mappings.values():
             stem_of_mapping = mapping.name[: -len(layout.mapping_suffix)] if layout.mapping_suffix else mapping.name
             for entry in effective(mapping.entries):
                 stem = stems.get(entry.key)
-                for value in entry.values:
+                for position, value in enumerate(entry.values):
                     if stem and value.startswith(prefix + stem) and len(value) > len(prefix + stem):
                         suffix = value[len(prefix + stem) :]
                         held = sets.setdefault((suffix, value), [])
                         if stem_of_mapping not in held:
                             held.append(stem_of_mapping)
+                        later.setdefault((suffix, mapping.name), [0, 0])[position > 0] += 1
         votes: Dict[str, Dict[Tuple[str, ...], int]] = {}
         for (suffix, _), held in sets.items():
             tally = votes.setdefault(suffix, {})
             key = tuple(sorted(held))
             tally[key] = tally.get(key, 0) + 1
-        return {suffix: list(max(tally, key=lambda k: tally[k])) for suffix, tally in votes.items()}
+        joins: Dict[str, Set[str]] = {}
+        for (suffix, mapping_name), (first, then) in later.items():
+            if then > first:
+                joins.setdefault(suffix, set()).add(mapping_name)
+        return {suffix: list(max(tally, key=lambda k: tally[k])) for suffix, tally in votes.items()}, joins
+
+    @staticmethod
+    def _keys_of(model: Model, layout: AutoLayout) -> List[str]:
+        side = 0 if layout.key == "model_type" else 1
+        return [pair[side] for pair in model.model_types]
 
     @staticmethod
     def _key_of(model: Model, cls: PublicClass, layout: AutoLayout, prefix: str) -> Optional[str]:
@@ -254,7 +294,10 @@ class AutoMapping:
         return facts is not None and twin in facts.classes
 
     @staticmethod
-    def _by_suffix(model: Model, cls: PublicClass, suffixes: Mapping[str, List[str]], prefix: str) -> List[str]:
+    def _by_suffix(
+        model: Model, cls: PublicClass, suffixes: Mapping[str, List[str]], prefix: str
+    ) -> Tuple[str, List[str]]:
+        """The longest suffix of the table the class has (after its model's stem), and its mappings."""
         best = ""
         for suffix in suffixes:
             if cls.name.endswith(suffix) and len(suffix) > len(best):
@@ -264,7 +307,7 @@ class AutoMapping:
                     and stem
                 ):
                     best = suffix
-        return list(suffixes.get(best, [])) if best else []
+        return best, (list(suffixes.get(best, [])) if best else [])
 
     # ------------------------------------------------------------------ check
 

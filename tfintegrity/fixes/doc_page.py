@@ -326,11 +326,23 @@ def add_member(
 
 
 def class_methods(ctx: Context, model: Optional[Model], name: str) -> Sequence[str]:
+    """The methods the class defines, or inherits from classes of its own module (Flax models get
+    ``get_text_features`` from their ``Flax*PreTrainedModel``)."""
     for cls in model.classes if model else ():
         if cls.name == name:
             facts = ctx.index.module(cls.path)
-            fact = facts.classes.get(name) if facts else None
-            return fact.methods if fact else ()
+            if facts is None:
+                return ()
+            found: List[str] = []
+            todo, seen = [name], set()
+            while todo:
+                fact = facts.classes.get(todo.pop(0))
+                if fact is None or fact.name in seen:
+                    continue
+                seen.add(fact.name)
+                found.extend(m for m in fact.methods if m not in found)
+                todo.extend(b for b in fact.bases if b)
+            return tuple(found)
     return ()
 
 

@@ -179,6 +179,14 @@ class Catalog:
             if not c.name.startswith("_") and self.is_public_class(path, c.name)
         ]
 
+    def _is_borrowed_helper(self, name: str, folder: str, listed_here: Set[str]) -> bool:
+        """A helper the model's init does not list and another model's files define too: a copy of that
+        model's function (decision_transformer's ``load_tf_weights_in_gpt2``), which only one model can
+        export, since the top-level init and the dummies hold each name once."""
+        if self._helper is None or not self._helper.match(name) or self._constant.match(name):
+            return False
+        return name not in listed_here and any(f != folder for f in self.defining_folders(name))
+
     def constants(self, facts: ModuleFacts) -> List[str]:
         """Exported constants and helper functions (the backend's patterns) the module defines."""
         helper = self._helper
@@ -215,7 +223,13 @@ class Catalog:
     def _lookups_hold(self, inputs: Mapping[str, object]) -> bool:
         """Whether every name a recorded build looked up among all modeling files is found (or not) as then."""
         recorded = inputs.get("defined", {})
-        return isinstance(recorded, dict) and all(self.defines_anywhere(n) == v for n, v in recorded.items())
+        definers = inputs.get("definers", {})
+        return (
+            isinstance(recorded, dict)
+            and isinstance(definers, dict)
+            and all(self.defines_anywhere(n) == v for n, v in recorded.items())
+            and all(self.defining_folders(n) == v for n, v in definers.items())
+        )
 
     def init_of(self, folder: str) -> Optional[InitFacts]:
         return self.index.init(f"{self.models_dir}/{folder}/__init__.py")
@@ -240,7 +254,7 @@ class Catalog:
             keyed = {s.key for s in init.all_structure()}
         main = [s for s in stems if s in keyed] or stems
         listed_here: Set[str] = set()
-        if self._private and init is not None:
+        if (self._private or self._helper) and init is not None:
             listed_here = {n.name for st in init.guarded_structure(self.backend.guard) for n in st.names}
         classes: List[PublicClass] = []
         constants: List[PublicClass] = []
@@ -256,6 +270,8 @@ class Catalog:
                 classes.append(cls)
                 exports.setdefault(cls.name, stem)
             for name in self.constants(facts):
+                if self._is_borrowed_helper(name, folder, listed_here):
+                    continue
                 constants.append(PublicClass(name, stem, path, 1, 1))
                 exports.setdefault(name, stem)
         # A computed init (``define_import_structure``) exports what each module's ``__all__`` lists.
@@ -323,6 +339,13 @@ class Catalog:
         found = name in self.defined_anywhere()
         self.index.note_input("defined", name, found)
         return found
+
+    def defining_folders(self, name: str) -> List[str]:
+        """The model folders whose backend modeling files define ``name`` at top level."""
+        paths = self.defined_anywhere().get(name, ())
+        folders = sorted({path[len(self.models_dir) + 1 :].rsplit("/", 1)[0] for path in paths})
+        self.index.note_input("definers", name, folders)
+        return folders
 
     def is_stale(self, name: str, folder: Optional[str]) -> bool:
         """The evidence a fix needs before it removes an entry: no backend modeling file of any model
