@@ -1,6 +1,6 @@
 """Issue 11's figures in one run: cold, warm and warm-scoped checks as ratios to the floor, growth, memory.
 
-Usage: python bench/bench_cache.py [--repeat N] [--models 500,2000]
+Usage: python bench/bench_cache.py [--repeat N] [--models 500,2000] [--backends tf,pt,flax] [--no-growth]
 
 Every measured check runs in a fresh Python process (so nothing of an earlier run stays in memory) and
 is timed inside it around the one ``api.run`` call, as the floor is timed around its reading and parsing.
@@ -19,7 +19,9 @@ rounds, so that a machine whose speed drifts slows the floor as much as the chec
 - Transformers' own consistency scripts of 4.31.0 on the same tree, where they run without the
   library installed.
 
-Trees are copies under ~/.cache/tfintegrity-bench (the test trees are never written to).
+``--backends`` turns those backends' rules on for every check and floor (issue 10's figure: all three,
+``--no-growth``, since the synthetic models are TF only). Trees are copies under ~/.cache/tfintegrity-bench
+(the test trees are never written to).
 """
 
 from __future__ import annotations
@@ -49,14 +51,19 @@ MEMORY_TARGET_MB = 200
 # --------------------------------------------------------------------------- inside the child process
 
 
+def backends() -> tuple:
+    """The backends the parent asked for (passed to each child in the environment)."""
+    return tuple(os.environ.get("TFI_BENCH_BACKENDS", "tf").split(","))
+
+
 def once(mode: str, root: Path) -> Dict[str, object]:
     from tfintegrity import api
 
-    options = api.Options(root=root, use_baseline=False, use_cache=mode != "cold")
+    options = api.Options(root=root, use_baseline=False, use_cache=mode != "cold", backends=backends())
     if mode == "scoped-edit":
         path = root / EDITED
         path.write_text(path.read_text(encoding="utf-8") + f"# edited at {time.time_ns()}\n", encoding="utf-8")
-        options = api.Options(root=root, use_baseline=False, paths=(str(path),), cwd=root)
+        options = api.Options(root=root, use_baseline=False, paths=(str(path),), cwd=root, backends=backends())
     start = time.perf_counter()
     result, _ = api.run(options)
     seconds = time.perf_counter() - start
@@ -70,7 +77,7 @@ def floor_once(root: Path, repeat: int) -> Dict[str, object]:
     from tfintegrity import api
     from tfintegrity.index.repo import RepoIndex
 
-    session = api.open_session(api.Options(root=root, use_baseline=False, use_cache=False))
+    session = api.open_session(api.Options(root=root, use_baseline=False, use_cache=False, backends=backends()))
     index = RepoIndex(session.root, session.config.package)
     api.collect(session, index, None)
     files = index.files_read()
@@ -151,7 +158,10 @@ def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--models", default="500,2000", help="synthetic model counts for the growth figure")
+    parser.add_argument("--backends", default="tf", help="the backends whose rules run (comma-separated)")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth and memory figures")
     args = parser.parse_args(argv)
+    os.environ["TFI_BENCH_BACKENDS"] = args.backends
     import realtree
     import synthetic
 
@@ -174,7 +184,8 @@ def main(argv: Sequence[str]) -> None:
 
     floor = fastest("floor")
     print(
-        f"tree: 4.31.0, {floor['files']} files read ({floor['python']} Python); floor (read + ast.parse, "
+        f"tree: 4.31.0, backends {args.backends}, {floor['files']} files read ({floor['python']} Python); "
+        f"floor (read + ast.parse, "
         f"best of {args.repeat} rounds): {floor['seconds']:.3f} s\n",
         flush=True,
     )
@@ -194,15 +205,16 @@ def main(argv: Sequence[str]) -> None:
             f"| {label} | {row['seconds']:.3f} | {ratio:.3f} | <= {TARGETS[label]} | {'met' if met else 'NOT met'} |",
             flush=True,
         )
-    counts = [int(c) for c in args.models.split(",")]
+    counts = [] if args.no_growth else [int(c) for c in args.models.split(",")]
     trees = {count: synthetic.grown_tree(root, count, WORK) for count in counts}
     runs: Dict[int, List[Dict[str, object]]] = {count: [] for count in counts}
     for _ in range(args.repeat):  # in rounds too, the sizes alternating
         for count in counts:
             runs[count].append(child("cold", str(trees[count])))
     grown = {count: min(runs[count], key=lambda r: r["seconds"]) for count in counts}  # type: ignore
-    print("\n| extra synthetic TF models | files read | cold check s | peak RSS MB |")
-    print("|---|---|---|---|")
+    if counts:
+        print("\n| extra synthetic TF models | files read | cold check s | peak RSS MB |")
+        print("|---|---|---|---|")
     for count, row in grown.items():
         print(f"| {count} | {row['files']} | {row['seconds']:.3f} | {row['rss_mb']:.0f} |")
     if len(counts) == 2:

@@ -322,3 +322,21 @@ def test_install_step_then_check(workspace: Path, tmp_path: Path) -> None:
     assert len(annotations(done.stdout, "error")) == 10
     assert annotations(done.stdout, "notice") == ["::notice::8 more findings; see the job summary"]
     assert_summary_lists(runner.summary.read_text(encoding="utf-8"), json_findings(workspace, "--base", "main"))
+
+
+def test_the_step_checks_the_backends_the_repository_turns_on(workspace: Path, tmp_path: Path) -> None:
+    """With ``backends = ["tf", "pt"]`` in the repository's configuration, the step reports PyTorch findings
+    too, each annotation naming its backend."""
+    (workspace / "pyproject.toml").write_text('[tool.tfintegrity]\nbackends = ["tf", "pt"]\n', encoding="utf-8")
+    with open(workspace / "src/transformers/models/bert/modeling_bert.py", "a", encoding="utf-8") as handle:
+        handle.write("\n\nclass BertForPoseEstimation(BertPreTrainedModel):\n    pass\n")
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-q", "-m", "a new PyTorch head, and PyTorch turned on")
+    done = Runner(workspace, tmp_path, inputs(base="main", args="--exit-zero"), [tool_dir()]).check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = (tmp_path / "step_summary.md").read_text(encoding="utf-8")
+    codes = {row.split("|")[1].strip()[:3] for row in summary.splitlines() if row.startswith("| ") and "I0" in row}
+    assert codes == {"TFI", "PTI"}, summary
+    errors = annotations(done.stdout, "error")
+    assert errors and all(" (tf)::" in line or " (pt)::" in line for line in errors), done.stdout
+    assert "BertForPoseEstimation" in summary
