@@ -188,8 +188,24 @@ def mirrored_members(
             return Members((), every=True)
         return Members((member,))
     if twin is None or twin_member not in twin.members:
-        return Members((member,))
-    return Members(tuple(member if m == twin_member else m for m in twin.members if m == twin_member or m in methods))
+        names: Tuple[str, ...] = (member,)
+    else:
+        names = tuple(member if m == twin_member else m for m in twin.members if m == twin_member or m in methods)
+    return Members(names + shared_members(names, methods, siblings))
+
+
+def shared_members(names: Sequence[str], methods: Sequence[str], siblings: Sequence[AutodocEntry]) -> Tuple[str, ...]:
+    """Members most of the model's other sections of the backend list (two at least), which the class has
+    too and its list lacks: Flax's bart sections all list ``encode`` and ``decode``, which PyTorch's do not."""
+    counts: Dict[str, int] = {}
+    for entry in siblings:
+        for name in entry.members:
+            counts[name] = counts.get(name, 0) + 1
+    return tuple(
+        name
+        for name, count in counts.items()
+        if name not in names and name in methods and count >= 2 and 2 * count > len(siblings)
+    )
 
 
 # --------------------------------------------------------------------------- the plan

@@ -254,8 +254,21 @@ class Catalog:
             keyed = {s.key for s in init.all_structure()}
         main = [s for s in stems if s in keyed] or stems
         listed_here: Set[str] = set()
-        if (self._private or self._helper) and init is not None:
+        elsewhere: Set[Tuple[str, str]] = set()
+        if init is not None:
             listed_here = {n.name for st in init.guarded_structure(self.backend.guard) for n in st.names}
+            # (module, name) the init exports from that very module under another guard only (4.10's detr:
+            # modeling_detr's classes under `is_timm_available()`): the model's choice of guard, so not
+            # required under this one. (A name another module exports is another class: xlm_roberta's
+            # torch block lists the PyTorch XLMRobertaForCausalLM, not the TF file's class of that name.)
+            elsewhere = {
+                (st.key, n.name)
+                for g in init.structure_guards
+                if g.guard != (self.backend.guard,)
+                for st in g.structure
+                for n in st.names
+                if n.name not in listed_here
+            }
         classes: List[PublicClass] = []
         constants: List[PublicClass] = []
         exports: Dict[str, str] = {}
@@ -267,10 +280,12 @@ class Catalog:
             for cls in self.public_classes(path):
                 if self._private and self._private.search(cls.name) and cls.name not in listed_here:
                     continue  # a building part (an encoder, a wrapper) the init does not export
+                if (stem, cls.name) in elsewhere:
+                    continue
                 classes.append(cls)
                 exports.setdefault(cls.name, stem)
             for name in self.constants(facts):
-                if self._is_borrowed_helper(name, folder, listed_here):
+                if (stem, name) in elsewhere or self._is_borrowed_helper(name, folder, listed_here):
                     continue
                 constants.append(PublicClass(name, stem, path, 1, 1))
                 exports.setdefault(name, stem)
