@@ -4,6 +4,7 @@ the statements, their lines and the errors are those of one parse of the whole f
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import List
 
 import pytest
@@ -64,3 +65,18 @@ def test_an_error_names_its_line() -> None:
     with pytest.raises(TfiError) as caught:
         list(readers.top_statements("x.py", text))
     assert "x.py:41" in caught.value.render()
+
+
+def test_the_checked_codes_compiler_warnings_are_not_the_checks_output(tmp_path) -> None:
+    """An invalid escape in a checked file (4.20.0's modeling_glpn.py) warns at compile time; the check
+    parses such files without a word of it."""
+    text = 'PATTERN = "\\s+"\n\n\nclass A:\n    pass\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tree = readers.parse_python("src/x.py", text)
+    assert [n.__class__.__name__ for n in tree.body] == ["Assign", "ClassDef"]
+    assert caught == []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compile(text, "src/x.py", "exec")
+    assert caught, "the sample no longer makes the compiler warn"

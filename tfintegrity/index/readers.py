@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from tfintegrity.errors import TfiError
@@ -83,8 +84,11 @@ def top_statements(path: str, text: str) -> Iterator[ast.stmt]:
 
 
 def _parse_quietly(text: str, path: str) -> ast.Module:
-    """``ast.parse`` with the cyclic garbage collector paused (a syntax tree has no cycles)."""
-    with gc_paused():
+    """``ast.parse`` with the cyclic garbage collector paused (a syntax tree has no cycles) and the
+    compiler's warnings about the checked code (``invalid escape sequence '\\s'`` in PyTorch files of
+    4.20.0) silenced: they are the code's business, not the check's output."""
+    with gc_paused(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         return ast.parse(text, filename=path)
 
 
