@@ -50,6 +50,7 @@ class Session:
     config: Config
     ruleset: RuleSet
     rules: Tuple[Rule, ...]  # the selected ones
+    parsed_rules: Optional[cache_mod.ParsedRules] = None  # the rule files' TOML, kept with the fact cache
 
 
 def root_of(options: Options) -> Path:
@@ -63,7 +64,9 @@ def open_session(options: Options) -> Session:
         raise TfiError("root does not exist", str(options.root))
     config = config_mod.load_config(root)
     config_mod.check_root(root, config.package)
-    ruleset = load_ruleset([*config.extend_rules, *options.rules_dirs], PRIMITIVES)
+    parsed = cache_mod.ParsedRules.at(root) if cache_wanted(options) else None
+    dirs = [*config.extend_rules, *options.rules_dirs]
+    ruleset = load_ruleset(dirs, PRIMITIVES, parsed.store if parsed else None)
     config_mod.validate_codes(config, ruleset.codes, options.select, options.ignore)
     ruleset = with_params(ruleset, config)
     backends = active_backends(options, config, ruleset)
@@ -72,7 +75,7 @@ def open_session(options: Options) -> Session:
     rules = tuple(
         r for r in ruleset.rules if r.backend in backends and config_mod.selected(r.code, select, ignore)
     )
-    return Session(root, config, ruleset, rules)
+    return Session(root, config, ruleset, rules, parsed)
 
 
 def active_backends(options: Options, config: Config, ruleset: RuleSet) -> Tuple[str, ...]:
@@ -80,7 +83,8 @@ def active_backends(options: Options, config: Config, ruleset: RuleSet) -> Tuple
     chosen = options.backends or config.backends
     for name in chosen:
         if name not in ruleset.backends:
-            where = "--backends" if options.backends else f"[tool.tfintegrity] backends of {config.source or 'the configuration'}"
+            source = config.source or "the configuration"
+            where = "--backends" if options.backends else f"[tool.tfintegrity] backends of {source}"
             raise TfiError(f"unknown backend {name!r} in {where} (known: {', '.join(sorted(ruleset.backends))})")
     return tuple(chosen)
 
@@ -114,9 +118,13 @@ NO_CACHE_ENV = "TFINTEGRITY_NO_CACHE"
 def open_index(session: Session, options: Options) -> RepoIndex:
     """The index of the session's root, with the fact cache unless the options (or the environment's
     ``TFINTEGRITY_NO_CACHE``) turn it off."""
-    use = options.use_cache and os.environ.get(NO_CACHE_ENV, "") in ("", "0")
-    found = cache_mod.FactCache.at(session.root, session_key(session)) if use else None
+    found = cache_mod.FactCache.at(session.root, session_key(session)) if cache_wanted(options) else None
     return RepoIndex(session.root, session.config.package, cache=found)
+
+
+def cache_wanted(options: Options) -> bool:
+    """The options (and the environment's ``TFINTEGRITY_NO_CACHE``) let the run use the cache."""
+    return options.use_cache and os.environ.get(NO_CACHE_ENV, "") in ("", "0")
 
 
 def session_key(session: Session) -> str:
@@ -125,10 +133,13 @@ def session_key(session: Session) -> str:
     return cache_mod.fingerprint(repr(session.ruleset), repr(session.config))
 
 
-def save_cache(index: RepoIndex) -> None:
-    """Write the index's cache (if it changed), pruned of the entries of files that no longer exist."""
+def save_cache(index: RepoIndex, session: Optional[Session] = None) -> None:
+    """Write the index's cache (if it changed), pruned of the entries of files that no longer exist, and
+    the session's parsed rule files (if it parsed new ones)."""
     read = set(index.files_read())
     index.cache.save(lambda rel: rel in read or index.root.joinpath(rel).is_file())
+    if session is not None and session.parsed_rules is not None and index.cache.enabled:
+        session.parsed_rules.save()
 
 
 def collect(
@@ -262,14 +273,14 @@ def run(options: Options) -> Tuple[CheckResult, Session]:
         result, changes = evaluate(session, index, options)
         if changes:
             write_changes(session.root, index, changes)
-        save_cache(index)
+        save_cache(index, session)
     return result, session
 
 
 def _check_only(session: Session, options: Options) -> CheckResult:
     index = open_index(session, options)
     result = evaluate(session, index, options)[0]
-    save_cache(index)
+    save_cache(index, session)
     return result
 
 

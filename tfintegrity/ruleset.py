@@ -7,10 +7,11 @@ between TensorFlow, PyTorch and Flax, so no primitive branches on a backend.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple
 
 from tfintegrity.errors import TfiError
 from tfintegrity.tomlcompat import toml_error_line as _toml_line
@@ -127,7 +128,22 @@ def _memo(path: Path, build: Any, primitives: Optional[Mapping[str, Any]] = None
     return _PARSED[key]
 
 
+# Parsed TOML by the SHA-1 of the file's bytes, kept across runs by the caller (``load_ruleset(parsed=...)``:
+# the fact cache's folder); a fresh process then parses no rule file it has parsed before.
+_STORE: Optional[MutableMapping[str, Any]] = None
+
+
 def _load_toml(path: Path, data: bytes) -> Dict[str, Any]:
+    key = hashlib.sha1(data).hexdigest()
+    if _STORE is not None and isinstance(_STORE.get(key), dict):
+        return _STORE[key]
+    parsed = _parse_toml(path, data)
+    if _STORE is not None:
+        _STORE[key] = parsed
+    return parsed
+
+
+def _parse_toml(path: Path, data: bytes) -> Dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -237,8 +253,22 @@ class RuleSet:
         return tuple(r.code for r in self.rules)
 
 
-def load_ruleset(extra_dirs: Iterable[Path] = (), primitives: Optional[Mapping[str, Any]] = None) -> RuleSet:
-    """The built-in rules plus those of ``extra_dirs`` (each a folder of ``*.toml`` with ``backends/``)."""
+def load_ruleset(
+    extra_dirs: Iterable[Path] = (),
+    primitives: Optional[Mapping[str, Any]] = None,
+    parsed: Optional[MutableMapping[str, Any]] = None,
+) -> RuleSet:
+    """The built-in rules plus those of ``extra_dirs`` (each a folder of ``*.toml`` with ``backends/``).
+    ``parsed``: the TOML of files parsed in earlier runs, by content (read and added to)."""
+    global _STORE
+    _STORE = parsed
+    try:
+        return _load_ruleset(extra_dirs, primitives)
+    finally:
+        _STORE = None
+
+
+def _load_ruleset(extra_dirs: Iterable[Path], primitives: Optional[Mapping[str, Any]]) -> RuleSet:
     if primitives is None:
         from tfintegrity.primitives import PRIMITIVES
 

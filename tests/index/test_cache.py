@@ -467,3 +467,37 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(root: Path, monkey
     assert str(root / TF_MODELING) in seen
     stats = [p for p in cache_files(root) if p.startswith("stats-")]
     assert all(json.loads((root / cache.CACHE_DIR / p).read_text())["entries"] == {} for p in stats)
+
+
+def test_rule_files_parsed_in_an_earlier_run_are_not_parsed_again(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfintegrity import ruleset
+
+    parsed: List[str] = []
+    real = ruleset._parse_toml
+
+    def counting(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return real(path, data)
+
+    monkeypatch.setattr(ruleset, "_parse_toml", counting)
+
+    def fresh_process_run(**options: object) -> api.CheckResult:
+        ruleset._PARSED.clear()  # what a new process starts without
+        parsed.clear()
+        return run(root, **options)
+
+    assert fresh_process_run(use_cache=False) and parsed and "rules.json" not in cache_files(root)
+    first = fresh_process_run()
+    assert len(parsed) >= 33 and "rules.json" in cache_files(root)
+    assert outcome(fresh_process_run()) == outcome(first) and parsed == []
+    extra = tmp_path / "extra-rules"
+    extra.mkdir()
+    rule = (ruleset.BUILTIN_RULES_DIR / "TFI007-documentation-tests.toml").read_text(encoding="utf-8")
+    (extra / "TFX007-doctests.toml").write_text(rule.replace('"TFI007"', '"TFX007"'), encoding="utf-8")
+    fresh_process_run(rules_dirs=(extra,))
+    assert parsed == ["TFX007-doctests.toml"]  # only the file it had not seen
+    (extra / "TFX007-doctests.toml").write_text(rule.replace('"TFI007"', '"TFX008"'), encoding="utf-8")
+    result = fresh_process_run(rules_dirs=(extra,))
+    assert parsed == ["TFX007-doctests.toml"] and {f.code for f in result.findings} >= {"TFX008"}

@@ -433,6 +433,47 @@ class FactCache:
                     pass
 
 
+class ParsedRules:
+    """The TOML of rule and backend files parsed in earlier runs, by the SHA-1 of each file's bytes
+    (``rules.json``): a file's bytes are all its parse depends on, so no entry goes stale. Parsing the
+    rule files is most of what a warm run costs besides the cache itself."""
+
+    LIMIT = 512  # entries kept (rule files of every version a checkout has seen)
+
+    def __init__(self, folder: Path, store: Dict[str, Any]) -> None:
+        self.folder = folder
+        self.store = store
+        self._known = set(store)
+
+    @classmethod
+    def at(cls, root: Path) -> "ParsedRules":
+        folder = root / CACHE_DIR
+        store: Dict[str, Any] = {}
+        try:
+            payload = json.loads((folder / "rules.json").read_bytes())
+            if payload.get("format") == FORMAT and payload.get("python") == sys.version.split()[0]:
+                store = {k: v for k, v in payload["entries"].items() if isinstance(v, dict)}
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            store = {}
+        return cls(folder, store)
+
+    def save(self) -> None:
+        """Write the store if this run parsed a file it did not hold. Never raises."""
+        if set(self.store) <= self._known:
+            return
+        entries = dict(list(self.store.items())[-self.LIMIT :])
+        payload = {"format": FORMAT, "python": sys.version.split()[0], "entries": entries}
+        try:
+            self.folder.mkdir(exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                _atomic_write(ignore, GITIGNORE.encode())
+            _atomic_write(self.folder / "rules.json", json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+            self._known = set(self.store)
+        except OSError:
+            return
+
+
 def _status(info: os.stat_result) -> List[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
