@@ -40,7 +40,7 @@ EXCEPTIONS: Dict[str, Dict[str, str]] = {
         ),
         "doc-page:data2vec:Data2VecAudioForCTC": (
             "the page documents Data2VecAudioForAudioFrameClassification before Data2VecAudioForCTC, against "
-            "the modeling file's order, and PyTorch sections have no counterpart whose order the fix could follow"
+            "the modeling file's order, and the page has no TF or Flax twin of the audio sections to follow"
         ),
         "doc-page:instructblip:InstructBlipForConditionalGeneration": (
             "the page lists `generate` too, which no other PyTorch section of the model lists"

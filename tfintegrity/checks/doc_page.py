@@ -51,8 +51,13 @@ class Autodoc:
             "stale_pattern": str,
             "before_pattern": str,
             "counterpart_member": str,
+            # Backends whose sections on the page a new section's place may follow: PyTorch's follow
+            # the order of their TF and Flax twins' sections where those document every one of them.
+            "mirror_prefixes": list,
         }
-        problem = require_params(params, spec, optional=("doc_dirs", "doc_dir", "doc_suffixes"))
+        problem = require_params(params, spec, optional=("doc_dirs", "doc_dir", "doc_suffixes", "mirror_prefixes"))
+        if problem is None and "mirror_prefixes" in params and not _strings(params["mirror_prefixes"]):
+            problem = "parameter 'mirror_prefixes' must be a non-empty list of class prefixes such as 'TF'"
         if problem is None and ("doc_dirs" in params) == ("doc_dir" in params):
             problem = "give the page folders as exactly one of 'doc_dirs' (a list) or 'doc_dir'"
         if problem is None and "doc_dirs" in params and not _strings(params["doc_dirs"]):

@@ -269,7 +269,8 @@ def _plan_page(
     classes = (
         [n for n in model_classes(ctx, model) if (n in own or n in on_page) and n not in borrowed] if model else []
     )
-    order = choose_order(classes, on_page, prefix)
+    mirrors = rule.params.get("mirror_prefixes", ())
+    order = choose_order(classes, on_page, prefix, mirrors, [f.symbol for f in missing])
     stems = [c[: -len("Config")] for _, c in model.model_types if c.endswith("Config")] if model else []
     inserted: List[str] = []
     # In the order the sections will have: each new one then follows the one written before it.
@@ -527,12 +528,34 @@ def _common_length(first: Sequence[str], second: Sequence[str]) -> int:
     return row[-1]
 
 
-def choose_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> List[str]:
+def mirror_order(classes: Sequence[str], page: Sequence[str], mirrors: Sequence[str]) -> Optional[List[str]]:
+    """The classes in the order of their twins' sections of the first of ``mirrors`` (class prefixes) that
+    documents every one of them on the page, else None."""
+    positions = {name: i for i, name in enumerate(page)}
+    for mirror in mirrors:
+        if all(mirror + name in positions for name in classes):
+            return sorted(classes, key=lambda name: positions[mirror + name])
+    return None
+
+
+def choose_order(
+    classes: Sequence[str],
+    page: Sequence[str],
+    prefix: str,
+    mirrors: Sequence[str] = (),
+    placing: Sequence[str] = (),
+) -> List[str]:
     """The counterpart order or the model-file order, whichever agrees with more of the sections already there
     (the counterpart order when both agree as far: 14 of the 4.31.0 pages follow only it, 2 only the model
-    file; longformer's page follows neither, but more of the file's)."""
+    file; longformer's page follows neither, but more of the file's). With ``mirrors`` (PyTorch, which has no
+    counterpart), the order of another backend's twin sections comes first where the page has a twin of
+    every section to place and of every one there."""
     candidates = [section_order(classes, page, prefix), list(classes)]
     present = [name for name in page if name in classes]
+    mirrored = mirror_order([n for n in classes if n in present or n in placing], page, mirrors) if mirrors else None
+    if mirrored is not None and placing:
+        rest = [n for n in classes if n not in mirrored]
+        candidates.insert(0, mirrored + rest)
     if not present:
         return candidates[0]
     agreement = [_common_length([n for n in c if n in present], present) for c in candidates]
