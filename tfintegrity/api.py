@@ -19,8 +19,8 @@ from tfintegrity.context import Context
 from tfintegrity.errors import TfiError
 from tfintegrity.findings import CheckResult, Finding, Unfixed
 from tfintegrity.index import cache as cache_mod
-from tfintegrity.index.quiet import gc_paused
 from tfintegrity.index.catalog import Catalog
+from tfintegrity.index.quiet import gc_paused
 from tfintegrity.index.repo import RepoIndex
 from tfintegrity.primitives import PRIMITIVES
 from tfintegrity.ruleset import Rule, RuleSet, load_ruleset
@@ -429,15 +429,16 @@ def clean_cache(options: Options) -> Tuple[int, Path]:
     return len(cache_mod.clean(root)), root / cache_mod.CACHE_DIR
 
 
-def iter_rules(options: Options) -> Iterable[Rule]:
-    """Every rule known (built-in and extra folders), for ``tfintegrity rules``."""
-    extra = list(options.rules_dirs)
+def known_rules(options: Options) -> Tuple[Tuple[Rule, ...], Tuple[str, ...]]:
+    """Every rule known (built-in and extra folders) and the backends a check with these options would run,
+    for ``tfintegrity rules`` and ``explain``: without a tree or a configuration, the built-in rules and those
+    of ``--rules-dir``, and the backends of ``--backends`` (else tf)."""
     try:
         session = open_session(options)
-        extra = [*session.config.extend_rules, *extra]
     except TfiError:
-        pass
-    return load_ruleset(extra, PRIMITIVES).rules
+        fallback = tuple(options.backends) or config_mod.DEFAULT_BACKENDS
+        return load_ruleset(list(options.rules_dirs), PRIMITIVES).rules, fallback
+    return session.ruleset.rules, active_backends(options, session.config, session.ruleset)
 
 
 def rules_by_backend(rules: Iterable[Rule], on: Sequence[str]) -> List[Tuple[str, Tuple[Rule, ...]]]:
@@ -446,12 +447,3 @@ def rules_by_backend(rules: Iterable[Rule], on: Sequence[str]) -> List[Tuple[str
     rules = list(rules)
     known = sorted({r.backend for r in rules}, key=lambda b: (b not in on, on.index(b) if b in on else 0, b))
     return [(b, tuple(sorted((r for r in rules if r.backend == b), key=lambda r: r.code))) for b in known]
-
-
-def open_backends(options: Options) -> Tuple[str, ...]:
-    """The backends a check with these options would run (tf when no tree or configuration is found)."""
-    try:
-        session = open_session(options)
-    except TfiError:
-        return tuple(options.backends) or config_mod.DEFAULT_BACKENDS
-    return active_backends(options, session.config, session.ruleset)

@@ -206,9 +206,8 @@ def rules(root: Optional[Path], rules_dirs: Tuple[Path, ...], output_format: str
 
         from tfintegrity import api
 
-        options = api.Options(root=root, rules_dirs=tuple(rules_dirs))
-        on = api.open_backends(options)
-        groups = api.rules_by_backend(api.iter_rules(options), on)
+        known, on = api.known_rules(api.Options(root=root, rules_dirs=tuple(rules_dirs)))
+        groups = api.rules_by_backend(known, on)
         if output_format == "json":
             listed = [_rule_dict(rule, backend in on) for backend, group in groups for rule in group]
             click.echo(json.dumps(listed, indent=2))
@@ -249,13 +248,13 @@ def explain(code: str, root: Optional[Path], rules_dirs: Tuple[Path, ...], backe
     def action() -> int:
         from tfintegrity import api
 
-        options = api.Options(root=root, rules_dirs=tuple(rules_dirs), backends=_names(backends))
-        rules = list(api.iter_rules(options))
+        rules, active = api.known_rules(
+            api.Options(root=root, rules_dirs=tuple(rules_dirs), backends=_names(backends))
+        )
         wanted = code.strip().upper()
         chosen = [rule for rule in rules if rule.code == wanted]
         if not chosen:
             # A slug names one place, which each backend has: explain the active backends' rules for it.
-            active = api.open_backends(options)
             chosen = [
                 rule
                 for backend, group in api.rules_by_backend(rules, active)

@@ -128,18 +128,19 @@ def _memo(path: Path, build: Any, primitives: Optional[Mapping[str, Any]] = None
     return _PARSED[key]
 
 
-# Parsed TOML by the SHA-1 of the file's bytes, kept across runs by the caller (``load_ruleset(parsed=...)``:
-# the fact cache's folder); a fresh process then parses no rule file it has parsed before.
-_STORE: Optional[MutableMapping[str, Any]] = None
+# A store of parsed TOML: by the SHA-1 of the file's bytes, kept across runs by the caller
+# (``load_ruleset(parsed=...)``: the fact cache's folder), so a fresh process parses no rule file it has
+# parsed before.
+Store = Optional[MutableMapping[str, Any]]
 
 
-def _load_toml(path: Path, data: bytes) -> Dict[str, Any]:
+def _load_toml(path: Path, data: bytes, store: Store = None) -> Dict[str, Any]:
     key = hashlib.sha1(data).hexdigest()
-    if _STORE is not None and isinstance(_STORE.get(key), dict):
-        return _STORE[key]
+    if store is not None and isinstance(store.get(key), dict):
+        return store[key]
     parsed = _parse_toml(path, data)
-    if _STORE is not None:
-        _STORE[key] = parsed
+    if store is not None:
+        store[key] = parsed
     return parsed
 
 
@@ -172,12 +173,12 @@ def _validate(
             )
 
 
-def load_backend(path: Path) -> Backend:
-    return _memo(path, _build_backend)
+def load_backend(path: Path, store: Store = None) -> Backend:
+    return _memo(path, lambda path, raw: _build_backend(path, raw, store))
 
 
-def _build_backend(path: Path, raw: bytes) -> Backend:
-    data = _load_toml(path, raw)
+def _build_backend(path: Path, raw: bytes, store: Store = None) -> Backend:
+    data = _load_toml(path, raw, store)
     _validate(path, data, BACKEND_KEYS, OPTIONAL_BACKEND_KEYS, "backend file")
     for key in ("constant_pattern", "helper_pattern", "private_pattern"):
         try:
@@ -202,12 +203,12 @@ def _build_backend(path: Path, raw: bytes) -> Backend:
     )
 
 
-def load_rule(path: Path, primitives: Mapping[str, Any]) -> Rule:
-    return _memo(path, lambda path, raw: _build_rule(path, raw, primitives), primitives)
+def load_rule(path: Path, primitives: Mapping[str, Any], store: Store = None) -> Rule:
+    return _memo(path, lambda path, raw: _build_rule(path, raw, primitives, store), primitives)
 
 
-def _build_rule(path: Path, raw: bytes, primitives: Mapping[str, Any]) -> Rule:
-    data = _load_toml(path, raw)
+def _build_rule(path: Path, raw: bytes, primitives: Mapping[str, Any], store: Store = None) -> Rule:
+    data = _load_toml(path, raw, store)
     _validate(path, data, RULE_KEYS, OPTIONAL_RULE_KEYS, "rule file")
     if not CODE_PATTERN.match(data["code"]):
         raise TfiError(f"code {data['code']!r} is not of the form ABC123", str(path))
@@ -256,19 +257,10 @@ class RuleSet:
 def load_ruleset(
     extra_dirs: Iterable[Path] = (),
     primitives: Optional[Mapping[str, Any]] = None,
-    parsed: Optional[MutableMapping[str, Any]] = None,
+    parsed: Store = None,
 ) -> RuleSet:
     """The built-in rules plus those of ``extra_dirs`` (each a folder of ``*.toml`` with ``backends/``).
     ``parsed``: the TOML of files parsed in earlier runs, by content (read and added to)."""
-    global _STORE
-    _STORE = parsed
-    try:
-        return _load_ruleset(extra_dirs, primitives)
-    finally:
-        _STORE = None
-
-
-def _load_ruleset(extra_dirs: Iterable[Path], primitives: Optional[Mapping[str, Any]]) -> RuleSet:
     if primitives is None:
         from tfintegrity.primitives import PRIMITIVES
 
@@ -281,10 +273,10 @@ def _load_ruleset(extra_dirs: Iterable[Path], primitives: Optional[Mapping[str, 
         backend_dir = folder / "backends"
         if backend_dir.is_dir():
             for path in sorted(backend_dir.glob("*.toml")):
-                backend = load_backend(path)
+                backend = load_backend(path, parsed)
                 backends[backend.name] = backend
         for path in sorted(folder.glob("*.toml")):
-            rule = load_rule(path, primitives)
+            rule = load_rule(path, primitives, parsed)
             for other in rules:
                 if other.code == rule.code:
                     raise TfiError(f"code {rule.code} is already used by {other.source}", str(path))

@@ -552,7 +552,7 @@ def choose_order(
     every section to place and of every one there."""
     candidates = [section_order(classes, page, prefix), list(classes)]
     present = [name for name in page if name in classes]
-    mirrored = mirror_order([n for n in classes if n in present or n in placing], page, mirrors) if mirrors else None
+    mirrored = mirror_order([n for n in classes if n in present or n in placing], page, mirrors)
     if mirrored is not None and placing:
         rest = [n for n in classes if n not in mirrored]
         candidates.insert(0, mirrored + rest)

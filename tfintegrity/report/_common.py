@@ -144,3 +144,9 @@ def _baseline_lines(result: CheckResult) -> List[str]:
 def rule_slug(finding: Finding, rules: Mapping[str, Rule]) -> str:
     rule = rules.get(finding.code)
     return finding.rule or (rule.slug if rule is not None else "")
+
+
+def rule_backend(finding: Finding, rules: Mapping[str, Rule]) -> str:
+    """The backend of the finding's rule ("" for a code no rule of the run has)."""
+    rule = rules.get(finding.code)
+    return rule.backend if rule is not None else ""

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import List
 
 from tfintegrity.findings import CheckResult, Finding
-from tfintegrity.report._common import ReportOptions, one_line, plural, rule_slug, sorted_findings, summary_lines
+from tfintegrity.report._common import (
+    ReportOptions,
+    one_line,
+    plural,
+    rule_backend,
+    rule_slug,
+    sorted_findings,
+    summary_lines,
+)
 
 # GitHub shows at most ten annotations of each level per step; the rest are dropped silently.
 MAX_ANNOTATIONS = 10
@@ -35,9 +43,8 @@ def plain_line(text: str) -> str:
 
 
 def annotation(finding: Finding, options: ReportOptions) -> str:
-    rule = options.rules.get(finding.code)
-    backend = f" ({rule.backend})" if rule is not None else ""
-    title = f"{finding.code} {rule_slug(finding, options.rules)}".strip() + backend
+    backend = rule_backend(finding, options.rules)
+    title = f"{finding.code} {rule_slug(finding, options.rules)}".strip() + (f" ({backend})" if backend else "")
     props = ",".join(
         f"{key}={escape_property(str(value))}"
         for key, value in (

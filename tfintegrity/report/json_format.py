@@ -6,15 +6,14 @@ import json
 from typing import Any, Dict, List
 
 from tfintegrity.findings import CheckResult, Finding
-from tfintegrity.report._common import ReportOptions, fixable_count, sorted_findings, sorted_unfixed
+from tfintegrity.report._common import ReportOptions, fixable_count, rule_backend, sorted_findings, sorted_unfixed
 
 
 def finding_object(finding: Finding, options: ReportOptions) -> Dict[str, Any]:
-    rule = options.rules.get(finding.code)
     return {
         "code": finding.code,
         "rule": finding.rule,
-        "backend": rule.backend if rule is not None else "",
+        "backend": rule_backend(finding, options.rules),
         "symbol": finding.symbol,
         "model": finding.model,
         "path": finding.path,
