@@ -59,60 +59,57 @@ class Mutation:
 def _structure_without(
     index: RepoIndex, path: str, names: Sequence[str], keys: Optional[Sequence[str]] = None, places: Places = TF
 ) -> Dict[str, str]:
-    GUARD = places.guard
     init = index.init(path)
     text = index.text(path)
     assert init is not None and text is not None
     drop = set(names)
     edits: List[cstedit.InitEdit] = []
-    for statement in init.guarded_structure(GUARD):
+    for statement in init.guarded_structure(places.guard):
         if keys is not None and statement.key not in keys:
             continue
         written = [n.name for n in statement.names]
         if drop & set(written):
             kept = tuple(n for n in written if n not in drop)
             form = pysource.structure_form_for(statement.form, len(kept)) if kept else statement.form
-            edits.append(cstedit.SetStructure(cstedit.Block(False, GUARD), statement.key, kept, form))
-    for block in init.guarded_imports(GUARD):
+            edits.append(cstedit.SetStructure(cstedit.Block(False, places.guard), statement.key, kept, form))
+    for block in init.guarded_imports(places.guard):
         if keys is not None and block.module not in keys:
             continue
         written = [n.name for n in block.names]
         if drop & set(written):
             kept = tuple(n for n in written if n not in drop)
-            edits.append(cstedit.SetImport(cstedit.Block(True, GUARD), block.module, block.level, kept))
+            edits.append(cstedit.SetImport(cstedit.Block(True, places.guard), block.module, block.level, kept))
     return {path: cstedit.edit_init(text, edits)} if edits else {}
 
 
 def _half(
     changes: Dict[str, str], index: RepoIndex, path: str, name: str, type_checking: bool, places: Places = TF
 ) -> Dict[str, str]:
-    GUARD = places.guard
     init = index.init(path)
     text = index.text(path)
     assert init is not None and text is not None
     edits: List[cstedit.InitEdit] = []
     if type_checking:
-        for block in init.guarded_imports(GUARD):
+        for block in init.guarded_imports(places.guard):
             written = [n.name for n in block.names]
             if name in written:
                 kept = tuple(n for n in written if n != name)
-                edits.append(cstedit.SetImport(cstedit.Block(True, GUARD), block.module, block.level, kept))
+                edits.append(cstedit.SetImport(cstedit.Block(True, places.guard), block.module, block.level, kept))
     else:
-        for statement in init.guarded_structure(GUARD):
+        for statement in init.guarded_structure(places.guard):
             written = [n.name for n in statement.names]
             if name in written:
                 kept = tuple(n for n in written if n != name)
                 form = pysource.structure_form_for(statement.form, len(kept)) if kept else statement.form
-                edits.append(cstedit.SetStructure(cstedit.Block(False, GUARD), statement.key, kept, form))
+                edits.append(cstedit.SetStructure(cstedit.Block(False, places.guard), statement.key, kept, form))
     if edits:
         changes[path] = cstedit.edit_init(text, edits)
     return changes
 
 
 def remove_from_auto(index: RepoIndex, names: Sequence[str], places: Places = TF) -> Dict[str, str]:
-    AUTO = places.auto
-    auto = index.auto(AUTO)
-    text = index.text(AUTO)
+    auto = index.auto(places.auto)
+    text = index.text(places.auto)
     assert auto is not None and text is not None
     drop = set(names)
     new = text
@@ -122,14 +119,13 @@ def remove_from_auto(index: RepoIndex, names: Sequence[str], places: Places = TF
         kept = [(k, vals) for k, vals in kept if vals]
         if kept != entries:
             new = mapping_edit.edit_mapping(new, name, kept)
-    return {AUTO: new} if new != text else {}
+    return {places.auto: new} if new != text else {}
 
 
 def remove_from_dummies(index: RepoIndex, names: Sequence[str], places: Places = TF) -> Dict[str, str]:
     """The dummies without the objects of ``names``, every other byte (header, spacing) kept: an object
     goes with the blank lines after it; when the file's last objects go, it ends as it did."""
-    DUMMIES = places.dummies
-    text = index.text(DUMMIES)
+    text = index.text(places.dummies)
     assert text is not None
     lines = text.splitlines(keepends=True)
     tree = ast.parse(text)
@@ -142,7 +138,7 @@ def remove_from_dummies(index: RepoIndex, names: Sequence[str], places: Places =
             kept.append("".join(lines[starts[position] : starts[position + 1]]))
     out = "".join(kept)
     ending = text[len(text.rstrip()) :]
-    return {DUMMIES: out.rstrip() + ending}
+    return {places.dummies: out.rstrip() + ending}
 
 
 def remove_doctest_lines(index: RepoIndex, paths: Sequence[str]) -> Dict[str, str]:
@@ -178,22 +174,21 @@ def single_removals(
     index: RepoIndex, catalog: Catalog, doc_dir: str = "docs/source/en/model_doc", places: Places = TF
 ) -> List[Mutation]:
     """Every single removal of one of the backend's classes (or constants) from one place."""
-    GUARD, AUTO, DUMMIES = places.guard, places.auto, places.dummies
     out: List[Mutation] = []
     top = index.init(TOP)
     top_names = set()
     if top is not None:
-        top_names = {n.name for s in top.guarded_structure(GUARD) for n in s.names}
-        top_names |= {n.name for b in top.guarded_imports(GUARD) for n in b.names}
-    auto = index.auto(AUTO)
+        top_names = {n.name for s in top.guarded_structure(places.guard) for n in s.names}
+        top_names |= {n.name for b in top.guarded_imports(places.guard) for n in b.names}
+    auto = index.auto(places.auto)
     auto_names = {v for m in auto.mappings.values() for e in m.entries for v in e.values} if auto else set()
-    dummy = index.dummies(DUMMIES)
+    dummy = index.dummies(places.dummies)
     dummy_names = {o.name for o in dummy.objects} if dummy else set()
     doctests = set(index.text(DOCTESTS).split("\n")) if index.text(DOCTESTS) else set()
     for model in catalog.models().values():
         init = index.init(model.init_path)
-        model_struct = {n.name for s in init.guarded_structure(GUARD) for n in s.names} if init else set()
-        model_imports = {n.name for b in init.guarded_imports(GUARD) for n in b.names} if init else set()
+        model_struct = {n.name for s in init.guarded_structure(places.guard) for n in s.names} if init else set()
+        model_imports = {n.name for b in init.guarded_imports(places.guard) for n in b.names} if init else set()
         page, exists = catalog.doc_page(model, doc_dir)
         documented = {e.name for e in index.doc_page(page).entries} if exists else set()
         for name in model.required():
