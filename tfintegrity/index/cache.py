@@ -397,10 +397,7 @@ class FactCache:
             for gone in [k for k in self.stats if not exists(k)]:
                 del self.stats[gone]
         try:
-            self.folder.mkdir(exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                _atomic_write(ignore, GITIGNORE.encode())
+            _make_folder(self.folder)
             for part, entries in (("facts", self._facts), ("results", self._results), ("stats", self._stats)):
                 if self._dirty[part]:
                     payload = {"format": FORMAT, "key": self.key, "entries": entries}
@@ -464,14 +461,19 @@ class ParsedRules:
         entries = dict(list(self.store.items())[-self.LIMIT :])
         payload = {"format": FORMAT, "python": sys.version.split()[0], "entries": entries}
         try:
-            self.folder.mkdir(exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                _atomic_write(ignore, GITIGNORE.encode())
+            _make_folder(self.folder)
             _atomic_write(self.folder / "rules.json", json.dumps(payload, separators=(",", ":")).encode("utf-8"))
             self._known = set(self.store)
         except OSError:
             return
+
+
+def _make_folder(folder: Path) -> None:
+    """The cache folder, with the ``.gitignore`` that keeps it out of the repository (OSError if it cannot be)."""
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        _atomic_write(ignore, GITIGNORE.encode())
 
 
 def _status(info: os.stat_result) -> List[int]:
