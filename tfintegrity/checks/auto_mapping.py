@@ -15,7 +15,7 @@ from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import AutoFacts, MappingEntry
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
-from tfintegrity.fixes.auto_mapping import kept_sorted, neighbour_place, plan_auto_mapping, sorted_place
+from tfintegrity.fixes.auto_mapping import neighbour_place, plan_auto_mapping, sorted_place
 from tfintegrity.index.auto_readers import ENTRY_FORMS, KEY_KINDS, STRINGS, AutoLayout, read_auto_layouts
 from tfintegrity.index.catalog import Model, PublicClass
 from tfintegrity.ruleset import Rule
@@ -121,8 +121,12 @@ class AutoMapping:
         return next(layout for layout in layouts_of(rule.params) if layout.name == auto.layout)
 
     def _keeps_sorted(self, ctx: Context, rule: Rule, auto: AutoFacts) -> bool:
+        """Whether the file keeps its mappings sorted: at least ``sorted_share`` of its mappings of three or
+        more entries are in sort_auto_mappings.py's order (4.20 on: all of them; up to 4.18: one of 18 at most)."""
         share = float(rule.params.get("sorted_share", 0.6))
-        return kept_sorted([[e.key for e in m.entries] for m in auto.mappings.values()], share)
+        lists = [keys for m in auto.mappings.values() if len(keys := [e.key for e in m.entries]) > 2]
+        in_order = sum(keys == sorted(keys, key=pysource.auto_mapping_key) for keys in lists)
+        return bool(lists) and in_order >= share * len(lists)
 
     def placement(self, ctx: Context, rule: Rule, auto: AutoFacts) -> Placement:
         """Where a new entry goes in a mapping: its sorted place in a file that keeps them sorted, else where
@@ -175,6 +179,12 @@ class AutoMapping:
             suffixes = {**suffixes, **derived}
         has_counterpart = bool(params["counterpart"])
         mapped_keys = {entry.key for mapping in auto.mappings.values() for entry in effective(mapping.entries)}
+        holding: Dict[str, Set[str]] = {}  # class name -> the mappings whose entries hold it
+        if joins is not None:
+            for mapping in auto.mappings.values():
+                for entry in effective(mapping.entries):
+                    for value in entry.values:
+                        holding.setdefault(value, set()).add(mapping.name)
         out: List[Expected] = []
         undecided: List[Tuple[Model, PublicClass, str]] = []
         for model in ctx.models():
@@ -208,6 +218,11 @@ class AutoMapping:
                     undecided.append((model, cls, f"no {what} found in the model's configuration files"))
                     continue
                 if joins is not None:
+                    if holding.get(cls.name, set()) - set(targets):
+                        # The class is in a mapping its suffix's classes mostly are not in (an audio model's
+                        # ForSequenceClassification in the audio classification mapping, a vision-to-text
+                        # ForConditionalGeneration): its mappings are the model's own choice.
+                        continue
                     if key not in mapped_keys and any(k in mapped_keys for k in self._keys_of(model, layout)):
                         # The model is mapped under another key, never under this one (a part's
                         # configuration, CLIPTextConfig's clip_text_model): the file maps the model, not its parts.
@@ -218,6 +233,9 @@ class AutoMapping:
                     targets = [
                         t for t in targets
                         if t in auto.mappings and (not auto.mappings[t].entries_for(key) or t in joined)
+                        # A mapping that holds the class under another spelling of its key (vit_hybrid for
+                        # the configuration's vit-hybrid) has it.
+                        and t not in holding.get(cls.name, set())
                     ]
                 for target in targets:
                     if target not in auto.mappings:

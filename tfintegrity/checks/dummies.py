@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from tfintegrity.checks.inits import compound_guarded
 from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import DummyFacts, InitFacts, memo
 from tfintegrity.findings import Finding
@@ -89,7 +90,7 @@ def required_source(ctx: Context, rule: Rule) -> Source:
     sequence: List[Tuple[str, List[str]]] = [
         (imports.module, [n.name for n in imports.names]) for block in blocks for imports in block.imports
     ]
-    present = {n for _, names in sequence for n in names}
+    present = {n for _, names in sequence for n in names} | compound_guarded(init, guard)
     template = rule.params["module"]
     # What the top-level init fix adds for the models in scope (their exports not imported yet).
     for model in ctx.models():

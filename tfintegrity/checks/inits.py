@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tfintegrity.context import Context, finding, require_params
-from tfintegrity.facts import GuardBlock, InitFacts, Located
+from tfintegrity.facts import GuardBlock, InitFacts, Located, memo
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
 from tfintegrity.index.catalog import Model
@@ -36,10 +36,31 @@ def init_path(ctx: Context, rule: Rule, model: Model) -> str:
     return ctx.path(rule.target, folder=model.folder, dotted=model.dotted)
 
 
+def compound_guarded(init: Optional[InitFacts], guard: str) -> Set[str]:
+    """Names an init lists under a guard that tests the backend's and more (4.16.0's qdqbert, under
+    ``is_torch_available() and is_pytorch_quantization_available()``): exported there, with their dummies in
+    that guard's own dummy file, so no place of the backend's own guard needs them."""
+    if init is None:
+        return set()
+
+    def build() -> Set[str]:
+        found: Set[str] = set()
+        for block in (*init.structure_guards, *init.type_checking_guards):
+            if guard in block.guard and len(block.guard) > 1:
+                found.update(n.name for s in block.structure for n in s.names)
+                found.update(n.name for i in block.imports for n in i.names)
+        return found
+
+    return memo(init, "_compound_" + guard, build)
+
+
 def expected_entries(
     ctx: Context, rule: Rule, template: str, sort: Callable[[Iterable[str]], List[str]]
 ) -> List[Entry]:
     entries = []
+    package_scope = rule.params.get("scope", "model") != "model"
+    others = compound_guarded(ctx.index.init(ctx.path(rule.target, folder="", dotted="")), ctx.backend.guard) \
+        if package_scope else set()
     for model in ctx.models():
         if not model.exports:
             continue
@@ -53,7 +74,9 @@ def expected_entries(
                     entries.append(Entry(model, key, tuple(sort(names)), anchor))
         else:
             key = template.format(module="", folder=model.folder, dotted=model.dotted)
-            entries.append(Entry(model, key, tuple(sort(model.package_exports)), anchor))
+            names = [n for n in model.package_exports if n not in others]
+            if names:
+                entries.append(Entry(model, key, tuple(sort(names)), anchor))
     return entries
 
 
@@ -200,7 +223,13 @@ class _InitPlace:
                 if located.name in defined:
                     continue
                 if not ctx.catalog.is_stale(located.name, entry.model.folder):
-                    # Defined by another module of the model (a PyTorch constant in the TF block, say):
+                    if not ctx.catalog.defines_anywhere(located.name) and not (
+                        ctx.catalog.defined_by_modeling_file(located.name, entry.model.folder)
+                    ):
+                        # Only a module of the model that is no modeling file defines it (a processor or
+                        # feature extractor that needs the backend): the guard is the init's choice.
+                        continue
+                    # Defined by another backend's modeling file (a PyTorch constant in the TF block, say):
                     # no evidence that it can go, so it is reported and left for a person to move.
                     out.append(
                         finding(
@@ -375,6 +404,9 @@ class ImportSource:
         if facts is not None:
             return facts.exposes(name)
         if init is not None:
+            if init.computed:
+                # The init exports every module's ``__all__``: any module of the package may be the home.
+                return not ctx.catalog.is_stale(name, self.folder(ctx, init_path_, module))
             listed = init.listed_names()
             # A backend modeling file of that package defines it: the package's own init is what lacks it.
             homes = ctx.catalog.defined_anywhere().get(name, [])

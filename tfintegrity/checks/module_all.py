@@ -67,6 +67,7 @@ class Layout:
     import_template: str
     order: Callable[[Iterable[str]], List[str]]
     blank_lines: int
+    check_order: bool
 
     @staticmethod
     def of(rule: Rule) -> "Layout":
@@ -77,6 +78,7 @@ class Layout:
             import_template=params["import"],
             order=ORDERS[params["order"]],
             blank_lines=params["blank_lines"],
+            check_order=params.get("check_order", True),
         )
 
     def import_text(self, module: str) -> str:
@@ -261,7 +263,9 @@ class ModuleAll:
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
-            params, {"list_name": str, "init": str, "import": str, "order": str, "blank_lines": int}
+            params,
+            {"list_name": str, "init": str, "import": str, "order": str, "blank_lines": int, "check_order": bool},
+            optional=("check_order",),
         )
         if problem is not None:
             return problem
@@ -402,7 +406,7 @@ class ModuleAll:
                     )
                 )
         unique = list(counts)
-        if len(unique) > 1 and unique != layout.order(unique):
+        if layout.check_order and len(unique) > 1 and unique != layout.order(unique):
             out.append(
                 finding(
                     rule,

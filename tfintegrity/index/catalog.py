@@ -379,6 +379,17 @@ class Catalog:
             )
         return not self.index.memo[key]
 
+    def defined_by_modeling_file(self, name: str, folder: str) -> bool:
+        """Whether a modeling file of any backend in the model's folder (``modeling_*.py``) defines ``name``,
+        rather than only a processor, feature extractor, retriever or configuration module."""
+        key = ("folder-modeling-defines", folder, name)
+        if key not in self.index.memo:
+            self.index.memo[key] = any(
+                (facts := self.index.module(path)) is not None and name in facts.defined
+                for path in self.index.glob(f"{self.models_dir}/{folder}", "modeling_*.py")
+            )
+        return self.index.memo[key]
+
     def folder_of_module(self, dotted: str) -> Optional[str]:
         """The model folder a dotted module of the package lies in (``models.bert`` -> ``bert``)."""
         parts = dotted.split(".")

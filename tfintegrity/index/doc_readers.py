@@ -90,6 +90,8 @@ def read_markdown_page(path: str, text: str) -> DocPageFacts:
         header, start = _section_start(lines, index, _markdown_header, floor, fenced)
         members = []
         end = index
+        if index + 2 < len(lines) and not lines[index + 1].strip() and _MEMBER.match(lines[index + 2]):
+            end += 1  # a blank line between the directive and its members (imagegpt's page, 4.31.0)
         while end + 1 < len(lines):
             member = _MEMBER.match(lines[end + 1])
             if member is None:
