@@ -5,7 +5,8 @@ exactly the first reason of ``REASONS`` whose premise holds for it; a premise re
 files with ``ast`` and regular expressions (not with tfintegrity's readers), so a reason is evidence, not a
 label. The count of findings per reason is pinned per release and backend in ``COUNTS``: a finding no reason
 explains fails the test, and so does a change in what the engine reports (fewer findings included), so that
-the table (and the README's) gets updated with the reason.
+the table (and the README's) gets updated with the reason. The suite runs five releases, one per layout;
+``TFI_BACKENDS_FULL=1`` runs all ten.
 
 Most reasons are real gaps of the release (a class no init exports, a list out of custom_init_isort's order,
 a file the doctest list leaves out). A few say where the rule's definition and the release differ and why the
@@ -16,13 +17,14 @@ in): those are the rule's choices, named so that a repository can ignore them pe
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import pytest
 
@@ -74,6 +76,7 @@ class Tree:
                 found.append(path.relative_to(self.root).as_posix())
         return found
 
+    @lru_cache(maxsize=None)
     def top_names(self, rel: str) -> Dict[str, ast.stmt]:
         """Top-level classes, functions and assigned names of a module."""
         out: Dict[str, ast.stmt] = {}
@@ -87,6 +90,7 @@ class Tree:
     def defining_file(self, folder: str, name: str, backend: str) -> Optional[str]:
         return next((p for p in self.modeling_files(folder, backend) if name in self.top_names(p)), None)
 
+    @lru_cache(maxsize=None)
     def guarded_lists(self, rel: str, guard: str) -> Dict[Tuple[str, str], List[str]]:
         """(half, key) -> names of the ``guard``-guarded lists of an init: ``structure`` lists keyed by
         ``_import_structure`` key, ``imports`` lists keyed by the relative module of the TYPE_CHECKING import."""
@@ -179,14 +183,16 @@ def _subclasses_base(tree: Tree, rel: str, name: str, backend: str) -> bool:
     return BASE[backend] in chain or any(b.endswith("PreTrainedModel") for b in chain)
 
 
+@lru_cache(maxsize=None)
+def _mentions(tree: Tree, rel: str) -> Dict[str, FrozenSet[str]]:
+    """class -> the names its body mentions, for each class of the file."""
+    return {name: frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+            for name, node in tree.top_names(rel).items() if isinstance(node, ast.ClassDef)}
+
+
 def _used_by(tree: Tree, rel: str, name: str) -> List[str]:
     """Other classes of the file whose body mentions ``name`` (a building part they are made of)."""
-    out = []
-    for other, node in tree.top_names(rel).items():
-        if other != name and isinstance(node, ast.ClassDef):
-            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node)):
-                out.append(other)
-    return out
+    return [other for other, names in _mentions(tree, rel).items() if other != name and name in names]
 
 
 # =========================================================================== findings and reasons
@@ -341,6 +347,7 @@ def unsorted_list(tree: Tree, case: Case) -> Optional[str]:
     return f"{case.symbol} in {case.path}: {names[first]!r} where {sorted(names, key=key)[first]!r} belongs"
 
 
+@lru_cache(maxsize=None)
 def _mapping_values(tree: Tree, backend: str) -> Dict[str, List[Tuple[str, Tuple[str, ...]]]]:
     """mapping name -> (key, class names) of each entry, keys as written (strings or configuration names)."""
     out: Dict[str, List[Tuple[str, Tuple[str, ...]]]] = {}
@@ -642,7 +649,14 @@ def _pristine(version: str) -> Tuple[Optional[Tree], Tuple[Case, ...], str]:
     return Tree(version, Path(root)), cases, ""
 
 
-@pytest.mark.parametrize("version", realtree.RELEASES)
+# The suite explains the releases of each init and doc layout (4.2.0 the first lazy inits and .rst pages,
+# 4.16.0 the `if is_x_available():` blocks with docs from the sdist, 4.20.0 the try/except blocks, 4.31.0
+# the .md pages, 4.48.0 the computed inits); TFI_BACKENDS_FULL=1 explains all ten (the README's table).
+FULL = os.environ.get("TFI_BACKENDS_FULL") == "1"
+SUITE = ("4.2.0", "4.16.0", "4.20.0", "4.31.0", "4.48.0")
+
+
+@pytest.mark.parametrize("version", realtree.RELEASES if FULL else SUITE)
 def test_pristine_pt_and_flax_findings_are_explained(version: str) -> None:
     tree, cases, why = _pristine(version)
     if tree is None:
@@ -659,5 +673,17 @@ def test_pristine_pt_and_flax_findings_are_explained(version: str) -> None:
     for (backend, _), counter in counts.items():
         print(f"{version} {backend}: {sum(counter.values())} findings, {dict(sorted(counter.items()))}")
     assert not unexplained, unexplained
+    # 4.16.0 and 4.18.0 build from their sdists alone without ../shared: their docs/ then has (almost) no
+    # model pages, so the doc-page reasons are the corpus pages' and are compared only when those are there.
+    sdist_docs = version in realtree.SDIST_CARRIES_UTILS and "corpus" not in realtree.origins(tree.root).get(
+        "docs", ""
+    )
+    if sdist_docs:
+        print(f"{version}: docs from the sdist only (no ../shared corpus): doc-page reasons not compared")
     for backend in ("pt", "flax"):
-        assert dict(counts[(backend, version)]) == COUNTS.get((version, backend), {}), (version, backend)
+        expected = COUNTS.get((version, backend), {})
+        actual = dict(counts[(backend, version)])
+        if sdist_docs:
+            expected = {k: n for k, n in expected.items() if not k.startswith("doc-")}
+            actual = {k: n for k, n in actual.items() if not k.startswith("doc-")}
+        assert actual == expected, (version, backend)
