@@ -121,10 +121,10 @@ class AutoMapping:
         return next(layout for layout in layouts_of(rule.params) if layout.name == auto.layout)
 
     def _keeps_sorted(self, ctx: Context, rule: Rule, auto: AutoFacts) -> bool:
-        """Whether the file keeps its mappings sorted: at least ``sorted_share`` of its mappings of three or
+        """Whether the file keeps its mappings sorted: at least ``sorted_share`` of its mappings of two or
         more entries are in sort_auto_mappings.py's order (4.20 on: all of them; up to 4.18: one of 18 at most)."""
         share = float(rule.params.get("sorted_share", 0.6))
-        lists = [keys for m in auto.mappings.values() if len(keys := [e.key for e in m.entries]) > 2]
+        lists = [keys for m in auto.mappings.values() if len(keys := [e.key for e in m.entries]) > 1]
         in_order = sum(keys == sorted(keys, key=pysource.auto_mapping_key) for keys in lists)
         return bool(lists) and in_order >= share * len(lists)
 
