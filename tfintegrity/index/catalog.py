@@ -370,23 +370,21 @@ class Catalog:
             return False
         if folder is None:
             return True
-        key = ("folder-defines", folder, name)
-        if key not in self.index.memo:
-            self.index.memo[key] = any(
-                (facts := self.index.module(path)) is not None and name in facts.defined
-                for path in self.index.glob(f"{self.models_dir}/{folder}", "*.py")
-                if not path.endswith("/__init__.py")
-            )
-        return not self.index.memo[key]
+        return not self._folder_defines(name, folder, "*.py")
 
     def defined_by_modeling_file(self, name: str, folder: str) -> bool:
         """Whether a modeling file of any backend in the model's folder (``modeling_*.py``) defines ``name``,
         rather than only a processor, feature extractor, retriever or configuration module."""
-        key = ("folder-modeling-defines", folder, name)
+        return self._folder_defines(name, folder, "modeling_*.py")
+
+    def _folder_defines(self, name: str, folder: str, pattern: str) -> bool:
+        """Whether a module of the model's folder matching ``pattern`` (its init aside) defines ``name``."""
+        key = ("folder-defines", folder, pattern, name)
         if key not in self.index.memo:
             self.index.memo[key] = any(
                 (facts := self.index.module(path)) is not None and name in facts.defined
-                for path in self.index.glob(f"{self.models_dir}/{folder}", "modeling_*.py")
+                for path in self.index.glob(f"{self.models_dir}/{folder}", pattern)
+                if not path.endswith("/__init__.py")
             )
         return self.index.memo[key]
 
