@@ -17,6 +17,7 @@ in): those are the rule's choices, named so that a repository can ignore them pe
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 import re
 import warnings
@@ -237,13 +238,9 @@ def _lacks(tree: Tree, case: Case) -> Optional[str]:
     home = tree.defining_file(case.folder, name, b)
     if home is None:
         return None
-    if case.place in ("001", "002"):
-        lists = tree.guarded_lists(case.path, GUARD[b])
-        half = "structure" if case.place == "001" else "imports"
-        listed = {n for (h, _), names in lists.items() if h == half for n in names}
-    elif case.place in ("003", "004"):
-        lists = tree.guarded_lists(TOP, GUARD[b])
-        half = "structure" if case.place == "003" else "imports"
+    if case.place in ("001", "002", "003", "004"):
+        lists = tree.guarded_lists(case.path if case.place in ("001", "002") else TOP, GUARD[b])
+        half = "structure" if case.place in ("001", "003") else "imports"
         listed = {n for (h, _), names in lists.items() if h == half for n in names}
     elif case.place == "006":
         listed = set(tree.top_names(DUMMIES[b]))
@@ -427,6 +424,24 @@ def mapping_twice(tree: Tree, case: Case) -> Optional[str]:
     return None
 
 
+def mapping_unsorted(tree: Tree, case: Case) -> Optional[str]:
+    """The mapping's keys are out of order while most entries of the file's mappings lie on sorted runs."""
+    mappings = _mapping_values(tree, case.backend)
+    keys = [k for k, _ in mappings.get(case.symbol, [])]
+    if not keys or keys == sorted(keys):
+        return None
+    on_runs = total = 0
+    for entries in mappings.values():
+        tails: List[str] = []
+        for key, _ in entries:  # the longest sorted run (not necessarily adjacent) of each mapping
+            at = bisect.bisect_right(tails, key)
+            tails[at:at + 1] = [key]
+        on_runs, total = on_runs + len(tails), total + len(entries)
+    if 2 * on_runs < total:
+        return None
+    return f"{case.symbol} starts {keys[:3]}; {on_runs} of the file's {total} entries lie on sorted runs"
+
+
 def doctest_selection(tree: Tree, case: Case) -> Optional[str]:
     text = tree.text(case.path)
     if text is None:
@@ -535,6 +550,10 @@ REASONS: Tuple[Reason, ...] = (
     Reason("mapping-twice", ("005",), ("duplicate",),
            "The mapping holds the same entry twice (a copy-paste slip); the fix drops the second.",
            mapping_twice),
+    Reason("mapping-unsorted", ("005",), ("order",),
+           "Most entries of the file's mappings lie on sorted runs, so the file keeps its mappings sorted, and "
+           "this mapping has keys out of that order (4.10.0's Flax mappings put distilbert first).",
+           mapping_unsorted),
     Reason("doctest-selection", ("007",), ("missing",),
            "The doctest list names a selection of the backend's modeling files and not this one, so the "
            "doctest job never runs its examples: a gap by the rule's definition.",
@@ -571,7 +590,7 @@ COUNTS: Dict[Tuple[str, str], Dict[str, int]] = {
         "doc-member-missing": 6, "doc-section-missing": 3, "mapping-majority": 9, "top-lacks-model-export": 15,
         "unexported-constant": 5, "unexported-loader": 15, "unexported-part": 10,
     },
-    ("4.10.0", "flax"): {"mapping-mirror": 3, "wrong-module": 22},
+    ("4.10.0", "flax"): {"mapping-mirror": 3, "mapping-unsorted": 8, "wrong-module": 22},
     ("4.16.0", "pt"): {
         "doc-member-missing": 33, "doc-section-missing": 4, "doctest-selection": 79, "mapping-majority": 10,
         "top-lacks-model-export": 39, "unexported-constant": 5, "unexported-loader": 10, "unexported-part": 15,

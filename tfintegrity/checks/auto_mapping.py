@@ -15,7 +15,7 @@ from tfintegrity.context import Context, finding, require_params
 from tfintegrity.facts import AutoFacts, MappingEntry
 from tfintegrity.findings import Finding
 from tfintegrity.fixes import pysource
-from tfintegrity.fixes.auto_mapping import neighbour_place, plan_auto_mapping, sorted_place
+from tfintegrity.fixes.auto_mapping import kept_sorted, neighbour_place, plan_auto_mapping, sorted_place
 from tfintegrity.index.auto_readers import ENTRY_FORMS, KEY_KINDS, STRINGS, AutoLayout, read_auto_layouts
 from tfintegrity.index.catalog import Model, PublicClass
 from tfintegrity.ruleset import Rule
@@ -121,12 +121,8 @@ class AutoMapping:
         return next(layout for layout in layouts_of(rule.params) if layout.name == auto.layout)
 
     def _keeps_sorted(self, ctx: Context, rule: Rule, auto: AutoFacts) -> bool:
-        """Whether the file keeps its mappings sorted: at least ``sorted_share`` of its mappings of two or
-        more entries are in sort_auto_mappings.py's order (4.20 on: all of them; up to 4.18: one of 18 at most)."""
         share = float(rule.params.get("sorted_share", 0.6))
-        lists = [keys for m in auto.mappings.values() if len(keys := [e.key for e in m.entries]) > 1]
-        in_order = sum(keys == sorted(keys, key=pysource.auto_mapping_key) for keys in lists)
-        return bool(lists) and in_order >= share * len(lists)
+        return kept_sorted([[e.key for e in m.entries] for m in auto.mappings.values()], share)
 
     def placement(self, ctx: Context, rule: Rule, auto: AutoFacts) -> Placement:
         """Where a new entry goes in a mapping: its sorted place in a file that keeps them sorted, else where
