@@ -141,12 +141,12 @@ def remove_from_dummies(index: RepoIndex, names: Sequence[str], places: Places =
     return {places.dummies: out.rstrip() + ending}
 
 
-def remove_doctest_lines(index: RepoIndex, paths: Sequence[str]) -> Dict[str, str]:
-    text = index.text(DOCTESTS)
+def remove_doctest_lines(index: RepoIndex, paths: Sequence[str], doctests: str = DOCTESTS) -> Dict[str, str]:
+    text = index.text(doctests)
     assert text is not None
     lines = text.split("\n")
     kept = [ln for ln in lines if ln not in set(paths)]
-    return {DOCTESTS: "\n".join(kept)} if kept != lines else {}
+    return {doctests: "\n".join(kept)} if kept != lines else {}
 
 
 def remove_doc_sections(index: RepoIndex, page: str, names: Sequence[str]) -> Dict[str, str]:
@@ -253,8 +253,19 @@ def extra_exports(model: Model) -> List[str]:
     return sorted(n for n in model.exports if n not in required)
 
 
-def remove_whole_model(index: RepoIndex, catalog: Catalog, model: Model, doc_dir: str = "docs/source/en/model_doc") -> Dict[str, str]:
+def remove_whole_model(
+    index: RepoIndex,
+    catalog: Catalog,
+    model: Model,
+    doc_dir: str = "docs/source/en/model_doc",
+    doctests: Optional[str] = DOCTESTS,
+    page: Optional[str] = None,
+) -> Dict[str, str]:
     """Every integration of the model's TF classes gone; only its modeling files are left.
+
+    ``doctests`` is the doctest list a new model is written into (None: the tree has none, or lists the
+    files it does not doctest, as 4.32.0's ``not_doctested.txt``; a list the tree no longer reads is left).
+    ``page`` is the model's doc page where the tool finds it elsewhere than ``doc_dir`` (older layouts).
 
     Names the release exports by a maintainer's choice (``extra_exports``: main layers and the
     like) cannot be derived from a modeling file; for a model that has some, they stay where they
@@ -276,10 +287,13 @@ def remove_whole_model(index: RepoIndex, catalog: Catalog, model: Model, doc_dir
     changes.update(remove_from_auto(index, names))
     changes.update(remove_from_dummies(index, names))
     files = [model.module_path(index.package, s) for s in model.modules]
-    changes.update(remove_doctest_lines(index, files))
-    page, exists = catalog.doc_page(model, doc_dir)
+    if doctests is not None and index.exists(doctests):
+        changes.update(remove_doctest_lines(index, files, doctests))
+    page, exists = catalog.doc_page(model, doc_dir) if page is None else (page, index.exists(page))
     if exists:
-        changes.update(remove_doc_sections(index, page, names))
+        # A TF class named without the prefix (4.16-4.24's XLMRobertaForCausalLM) has no section of its own:
+        # the section of that name is the PyTorch class's.
+        changes.update(remove_doc_sections(index, page, [n for n in names if n.startswith("TF")]))
     return changes
 
 

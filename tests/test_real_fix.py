@@ -26,7 +26,7 @@ SINGLE_COUNT = 210
 WHOLE_MODEL_TARGET = 0.75  # issue 9's target for 4.31.0: NOT met (see README "Fix fidelity")
 # Regression floors at the measured figures; raise them as the remaining causes are fixed.
 SINGLE_FLOOR = 0.97
-WHOLE_MODEL_FLOOR = 0.63
+WHOLE_MODEL_FLOOR = 0.65
 WORKERS = 2
 
 # Models whose whole-model restoration is not byte-identical, and why: in each, the release itself
@@ -48,8 +48,7 @@ WHOLE_MODEL_EXCEPTIONS: Dict[str, str] = {
                 "with no PyTorch counterpart)",
     "convnext": MAGIC_COMMA + "; " + PAGE_SPACING,
     "data2vec": "the model init uses the legacy `if is_tf_available():` form, the fix writes the try/except form",
-    "deberta": "the page documents TFDebertaPreTrainedModel, a base class the rule does not require",
-    "deberta_v2": "the page documents TFDebertaV2PreTrainedModel; the init has the TF block before the torch block",
+    "deberta_v2": "the model init has the TF block before the torch block",
     "funnel": HEADER_TYPO + " (TFFunnelModelForPreTraining)",
     "hubert": MAGIC_COMMA + "; " + BLOCK_SPACING + " (two above, one below: 18 inits with the same input want one and two)",
     "longformer": PAGE_ORDER,

@@ -295,3 +295,29 @@ def test_stale_section_below_a_member_fix_goes_whole(tmp_path):
     assert {r[1:3] for r in rows(root, select=("TFI008",))} == {("missing", "TFBertModel.call"), ("stale", "TFBertGone")}
     api.run(api.Options(root=root, fix=True, use_baseline=False, select=("TFI008",)))
     assert read(root, page) == original
+
+
+def test_a_base_class_is_documented_where_the_page_documents_its_pytorch_twin(tmp_path):
+    """Every release's deberta pages document DebertaPreTrainedModel and TFDebertaPreTrainedModel: where the
+    page documents the PyTorch base class, the TF one is required too, and the fix writes it in the PyTorch
+    order; a page that documents no base class requires none (the test above)."""
+    root = make_tree(tmp_path)
+    page = doc_page("bert")
+    pt_base = "## BertPreTrainedModel\n\n[[autodoc]] BertPreTrainedModel\n    - forward\n\n"
+    edit(root, page, "## BertForMaskedLM\n", pt_base + "## BertForMaskedLM\n")
+    line = line_of(root, page, "    - call", last=True)  # where the check points a new section, as above
+    assert rows(root, select=("TFI008",)) == [("TFI008", "missing", "TFBertPreTrainedModel", page, line)]
+    _fix(root)
+    text = read(root, page)
+    assert "    - call\n\n" + _section("TFBertPreTrainedModel") + "\n## TFBertForMaskedLM\n" in text
+    assert rows(root, select=("TFI008",)) == []
+
+
+def test_twin_prefixes_must_be_a_list_of_prefixes():
+    from tfintegrity.checks.doc_page import Autodoc
+
+    base = {"doc_dirs": ["docs/source/en/model_doc"], "exclude_pattern": "x", "stale_pattern": "x",
+            "before_pattern": "x", "counterpart_member": "forward"}
+    assert Autodoc().validate_params({**base, "twin_prefixes": ["", "Flax"]}) is None
+    message = Autodoc().validate_params({**base, "twin_prefixes": []})
+    assert message is not None and "twin_prefixes" in message

@@ -69,3 +69,33 @@ def test_dummies_follow_the_type_checking_half_not_the_structure_half(tmp_path):
     root = make_tree(tmp_path)
     edit(root, TOP_INIT, '            "TFBertForMaskedLM",\n', "")
     assert [r[0] for r in rows(root)] == ["TFI003"]
+
+
+def test_two_dummy_forms_are_told_apart_by_the_name_parts_of_the_file():
+    """4.2.0's check_dummies.py gives `from_pretrained` to a name containing one of a list of parts; the file
+    written that way teaches the parts back, so a new model's dummies follow the script, not the nearest name
+    (``TFAutoModelForPreTraining`` has `from_pretrained` for its `Model`, ``TFBertForPreTraining`` none)."""
+    from tfintegrity.checks.dummies import learn_parts, name_parts
+
+    assert {"TF", "Bert", "Model", "TFBert", "BertModel", "TFBertModel"} == name_parts("TFBertModel")
+    pretrained = ["TFAutoModelForPreTraining", "TFBertModel", "TFBertForMaskedLM", "TFAlbertModel",
+                  "TFAlbertForMaskedLM", "TFBertForSequenceClassification", "TFBertForTokenClassification",
+                  "TFAlbertForSequenceClassification", "TFT5ForConditionalGeneration",
+                  "TFBartForConditionalGeneration", "TFRoFormerForCausalLM"]
+    plain = ["TFBertForPreTraining", "TFAlbertForPreTraining", "TFBertMainLayer", "TFAlbertMainLayer",
+             "TFRagTokenForGeneration"]
+    rule = learn_parts([(n, "P") for n in pretrained] + [(n, "-") for n in plain])
+    assert rule is not None and rule.form == "P" and rule.default == "-"
+    assert "Model" in rule.parts and "ForConditionalGeneration" in rule.parts
+    assert rule.choose("TFFunnelForPreTraining") == "-"  # the nearest name, TFAutoModelForPreTraining, says "P"
+    assert rule.choose("TFFunnelForMaskedLM") == "P"
+    assert rule.choose("TFRagSequenceForGeneration") == "-"  # not `Generation`: a plain name holds it
+    assert rule.choose("TFRemBertForCausalLM") == "P"  # a part of one name is its shortest: `Causal`
+
+
+def test_forms_no_part_list_tells_apart_are_left_to_the_nearest_names():
+    from tfintegrity.checks.dummies import learn_parts
+
+    # Each form's names share parts with the other's: no list of parts tells them apart.
+    assert learn_parts([("TFBertModel", "P"), ("TFBert", "-"), ("TFAlbertModel", "-"), ("TFAlbert", "P")]) is None
+    assert learn_parts([("TFBertModel", "P"), ("TFAlbertModel", "P")]) is None  # one form

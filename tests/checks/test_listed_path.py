@@ -102,3 +102,33 @@ def test_an_opt_out_list_requires_nothing_and_must_name_real_files(tmp_path):
     (root / "utils/not_doctested.txt").write_text(f"{BERT_TF}\n{gone}\n", encoding="utf-8")
     edit(root, DOCTESTS, BERT_TF + "\n", "")  # no longer read: not a finding
     assert rows(root, select=("TFI007",)) == [("TFI007", "stale", gone, "utils/not_doctested.txt", 2)]
+
+
+def test_a_list_in_no_order_gets_a_new_file_after_its_pytorch_twin(tmp_path):
+    """4.24/4.28 keep no order but write each TF file right after its PyTorch twin, even where the TF file
+    sorts first (modeling_vit.py, then modeling_tf_vit.py): a new one goes there, not at its sorted place."""
+    root = make_tree(tmp_path)
+    lines = [ln for ln in read(root, DOCTESTS).splitlines() if ln]
+    twins = [(ln.replace("/modeling_tf_", "/modeling_"), ln) for ln in lines if "/modeling_tf_" in ln]
+    twins = [(pt, tf) for pt, tf in twins if pt in lines]
+    assert len(twins) >= 2
+    others = [ln for ln in lines if ln not in {x for pair in twins for x in pair}]
+    # No order: the other lines reversed, each TF file right after its twin, the pairs in reverse too.
+    shuffled = list(reversed(others)) + [x for pair in reversed(twins) for x in pair]
+    (root / DOCTESTS).write_text("\n".join(shuffled) + "\n", encoding="utf-8")
+    pt, tf = twins[0]
+    edit(root, DOCTESTS, tf + "\n", "")
+    assert [r[1:3] for r in rows(root, select=("TFI007",))] == [("missing", tf)]
+    api.run(api.Options(root=root, fix=True, use_baseline=False, select=("TFI007",)))
+    assert read(root, DOCTESTS) == "\n".join(shuffled) + "\n"
+
+
+def test_a_sorted_list_gets_a_new_file_at_its_sorted_place_even_beside_a_twin(tmp_path):
+    root = make_tree(tmp_path)
+    text = read(root, DOCTESTS)
+    lines = [ln for ln in text.splitlines() if ln]
+    assert lines == sorted(lines)
+    tf = next(ln for ln in lines if "/modeling_tf_" in ln and ln.replace("/modeling_tf_", "/modeling_") in lines)
+    edit(root, DOCTESTS, tf + "\n", "")
+    api.run(api.Options(root=root, fix=True, use_baseline=False, select=("TFI007",)))
+    assert read(root, DOCTESTS) == text

@@ -22,9 +22,28 @@ from tfintegrity.ruleset import Rule
 
 # The PyTorch twin mapping weighs as much as this many of the file's own other mappings when placing an entry.
 TWIN_WEIGHT = 2.0
+# Where none of the file's other mappings holds the key (a whole model added at once), the counterpart
+# file's other mappings vote too, each as much as this many of the file's own.
+FALLBACK_WEIGHT = 0.25
 LAYOUT_KEYS = ("name", "mapping_suffix", "entries", "key")
 
-Placement = Callable[[str, Sequence[str], str], int]
+
+class Placement:
+    """Where a new entry goes in a mapping (``place(mapping, keys, key)`` -> index into ``keys``).
+
+    ``record`` tells it the keys a mapping has once the fix has added to it, so that a model added to
+    several mappings goes into each where it went in those before (in a file that keeps no order)."""
+
+    def __init__(self, place: Callable[[str, Sequence[str], str], int], own: Optional[Dict[str, List[str]]] = None):
+        self._place = place
+        self._own = own
+
+    def __call__(self, mapping: str, keys: Sequence[str], key: str) -> int:
+        return self._place(mapping, keys, key)
+
+    def record(self, mapping: str, keys: Sequence[str]) -> None:
+        if self._own is not None and mapping in self._own:
+            self._own[mapping] = list(keys)
 
 
 @dataclass(frozen=True)
@@ -126,9 +145,12 @@ class AutoMapping:
 
     def placement(self, ctx: Context, rule: Rule, auto: AutoFacts) -> Placement:
         """Where a new entry goes in a mapping: its sorted place in a file that keeps them sorted, else where
-        the file's other mappings and the counterpart twin put that key (``neighbour_place``)."""
+        the file's other mappings and the counterpart twin put that key (``neighbour_place``); a key none of
+        the file's other mappings holds gets the counterpart file's other mappings' votes too (weighing
+        ``FALLBACK_WEIGHT``), and what ``Placement.record`` is told a mapping holds after the fix's own
+        additions is what the next mapping sees of it."""
         if self._keeps_sorted(ctx, rule, auto):
-            return lambda mapping, keys, key: sorted_place(keys, key)
+            return Placement(lambda mapping, keys, key: sorted_place(keys, key))
         params = rule.params
         counterpart = self.read(ctx, rule, ctx.path(params["counterpart"])) if params["counterpart"] else None
         twins: Dict[str, List[str]] = {}
@@ -142,9 +164,11 @@ class AutoMapping:
             references = [(other, 1.0) for name, other in own.items() if name != mapping]
             if mapping in twins:
                 references.append((twins[mapping], TWIN_WEIGHT))
+            if not any(key in other for name, other in own.items() if name != mapping):
+                references += [(other, FALLBACK_WEIGHT) for name, other in twins.items() if name != mapping]
             return neighbour_place(keys, key, references)
 
-        return place
+        return Placement(place, own)
 
     # ------------------------------------------------------------------ expectations
 

@@ -54,10 +54,18 @@ class Autodoc:
             # Backends whose sections on the page a new section's place may follow: PyTorch's follow
             # the order of their TF and Flax twins' sections where those document every one of them.
             "mirror_prefixes": list,
+            # The other backends' class prefixes ("" for PyTorch): a class the exclude_pattern leaves out is
+            # documented after all where the page documents its twin of one of them (deberta's pages
+            # document DebertaPreTrainedModel, and so TFDebertaPreTrainedModel too).
+            "twin_prefixes": list,
         }
-        problem = require_params(params, spec, optional=("doc_dirs", "doc_dir", "doc_suffixes", "mirror_prefixes"))
+        optional = ("doc_dirs", "doc_dir", "doc_suffixes", "mirror_prefixes", "twin_prefixes")
+        problem = require_params(params, spec, optional=optional)
         if problem is None and "mirror_prefixes" in params and not _strings(params["mirror_prefixes"]):
             problem = "parameter 'mirror_prefixes' must be a non-empty list of class prefixes such as 'TF'"
+        twins = params.get("twin_prefixes")
+        if problem is None and twins is not None and not (twins and all(isinstance(t, str) for t in twins)):
+            problem = "parameter 'twin_prefixes' must be a non-empty list of class prefixes such as 'Flax' (\"\" for none)"
         if problem is None and ("doc_dirs" in params) == ("doc_dir" in params):
             problem = "give the page folders as exactly one of 'doc_dirs' (a list) or 'doc_dir'"
         if problem is None and "doc_dirs" in params and not _strings(params["doc_dirs"]):
@@ -157,9 +165,22 @@ class Autodoc:
 
     # ------------------------------------------------------------------ the check
 
-    def documented(self, rule: Rule, model: Model) -> List[PublicClass]:
+    def documented(
+        self, rule: Rule, model: Model, prefix: str = "", entries: Sequence[AutodocEntry] = ()
+    ) -> List[PublicClass]:
+        """The model's classes its page must document: all but those ``exclude_pattern`` leaves out, unless
+        the page's ``entries`` document a twin of one (the same name under one of ``twin_prefixes``)."""
         excluded = re.compile(rule.params["exclude_pattern"])
-        return [c for c in model.classes if not excluded.search(c.name)]
+        on_page = {e.name for e in entries}
+        twins = rule.params.get("twin_prefixes", ())
+
+        def wanted(name: str) -> bool:
+            if not excluded.search(name):
+                return True
+            base = name[len(prefix) :] if prefix and name.startswith(prefix) else name
+            return any(t + base in on_page for t in twins if t + base != name)
+
+        return [c for c in model.classes if wanted(c.name)]
 
     def check(self, ctx: Context, rule: Rule) -> List[Finding]:
         out: List[Finding] = []
@@ -184,6 +205,7 @@ class Autodoc:
                 continue
             facts = ctx.index.doc_page(page)
             assert facts is not None
+            classes = self.documented(rule, model, ctx.backend.class_prefix, facts.entries)
             out.extend(self._sections(ctx, rule, model, classes, facts))
             out.extend(self._duplicates(rule, model, facts))
             out.extend(self._stale(ctx, rule, model, facts))

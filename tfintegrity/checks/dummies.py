@@ -9,10 +9,11 @@ completely and does not import it; a missing or unrecognised init is reported an
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tfintegrity.checks.inits import compound_guarded
 from tfintegrity.context import Context, finding, require_params
@@ -215,6 +216,76 @@ class Forms:
         return kind.shape_for(name).replace("\x00", name)
 
 
+_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|\d+|[A-Z]+")
+
+
+def name_parts(name: str) -> Set[str]:
+    """Every run of the name's CamelCase words (``TFBertModel``: ``TF``, ``Bert``, ``TFBert``, ``BertModel``...)."""
+    words = _TOKEN.findall(name)
+    return {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+
+
+@dataclass(frozen=True)
+class PartRule:
+    """Two forms told apart by name parts: a name holding one of ``parts`` takes ``form``, any other name
+    ``default`` (4.2.0-4.10.0's check_dummies.py gives ``from_pretrained`` to a name containing one of a
+    list: ``Model``, ``ForMaskedLM``...; ``TFBertForPreTraining`` and ``TFRagTokenForGeneration`` get none)."""
+
+    form: str
+    parts: FrozenSet[str]
+    default: str
+
+    def choose(self, name: str) -> str:
+        return self.form if name_parts(name) & self.parts else self.default
+
+
+def _cover_key(gain: int, part: str) -> Tuple[int, int, str]:
+    return (-gain, len(part) if gain == 1 else -len(part), part)
+
+
+def learn_parts(named: Sequence[Tuple[str, str]]) -> Optional[PartRule]:
+    """The ``PartRule`` behind a file's two forms, where there is one: for each form, the fewest parts (never
+    a part of a name of the other form) that cover its names, greedily (most names first, then the shortest
+    part); the form a few parts cover is the rule's, the other its default. None when no form's parts
+    generalise (fewer than two names per part)."""
+    forms = list(dict.fromkeys(form for _, form in named))
+    if len(forms) != 2:
+        return None
+    best: Optional[Tuple[int, PartRule]] = None
+    for form, default in (forms, forms[::-1]):
+        banned: Set[str] = set()
+        for name, shape in named:
+            if shape != form:
+                banned |= name_parts(name)
+        holders: Dict[str, Set[str]] = {}
+        mine = {name for name, shape in named if shape == form}
+        for name in mine:
+            for part in name_parts(name) - banned:
+                holders.setdefault(part, set()).add(name)
+        if any(not (name_parts(name) - banned) for name in mine):
+            continue  # a name of this form is all parts of the other's: no part rule tells it apart
+        # Lazy greedy set cover (a part's gain only falls as names are covered). Among parts shared by as
+        # many names, the longest (``ForConditionalGeneration``, not ``Generation``, which a plain
+        # ``TFRagTokenForGeneration`` would hold); a part of one name is its shortest (``Causal``).
+        heap = [_cover_key(len(names), part) for part, names in holders.items()]
+        heapq.heapify(heap)
+        uncovered, chosen = set(mine), []
+        while uncovered and heap:
+            gain, _, part = heapq.heappop(heap)
+            fresh = len(holders[part] & uncovered)
+            if fresh != -gain:
+                if fresh:
+                    heapq.heappush(heap, _cover_key(fresh, part))
+                continue
+            chosen.append(part)
+            uncovered -= holders[part]
+        if 2 * len(chosen) > len(mine):
+            continue
+        if best is None or len(chosen) < best[0]:
+            best = (len(chosen), PartRule(form, frozenset(chosen), default))
+    return best[1] if best else None
+
+
 class _KindForms:
     def __init__(self, same: Sequence[Chunk]) -> None:
         self.counts = Counter(c.shape() for c in same)
@@ -226,6 +297,8 @@ class _KindForms:
         self.keys = [pool[i].name[::-1] for i in ordered]
         self.members = [(i, pool[i].shape()) for i in ordered]  # (position in the file, form), by key
         self.forms = list(dict.fromkeys(c.shape() for c in pool))
+        # Two forms a list of name parts tells apart decide by the parts, not by the nearest names.
+        self.parts = learn_parts([(c.name, c.shape()) for c in pool]) if len(self.forms) == 2 else None
         self.prefix: Dict[str, List[int]] = {}
         if len(self.forms) <= 32:
             for form in self.forms:
@@ -235,6 +308,8 @@ class _KindForms:
                 self.prefix[form] = running
 
     def shape_for(self, name: str) -> str:
+        if self.parts is not None:
+            return self.parts.choose(name)
         backwards = name[::-1]
         at = bisect.bisect_left(self.keys, backwards)
         longest = max(

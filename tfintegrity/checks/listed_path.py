@@ -31,6 +31,29 @@ def sorted_position(lines: Sequence[str], new: str) -> int:
     return one_sided if one_sided is not None else filled[-1] + 1
 
 
+def twin_line(line: str, twin: Optional[Sequence[str]]) -> Optional[str]:
+    """The line of the file ``line`` is the backend twin of (``twin``: the part to replace, and by what)."""
+    if not twin or twin[0] not in line:
+        return None
+    return line.replace(twin[0], twin[1], 1)
+
+
+def follows_twin(lines: Sequence[str], twin: Optional[Sequence[str]]) -> bool:
+    """Whether the list writes each backend file right after its twin: most of its backend lines whose twin
+    is listed sit on the line after it (4.20-4.28's lists, which keep no order, even where the TF file
+    sorts first: modeling_vit.py, then modeling_tf_vit.py)."""
+    where = {line: number for number, line in enumerate(lines)}
+    after = elsewhere = 0
+    for number, line in enumerate(lines):
+        other = twin_line(line, twin)
+        if other is not None and other in where:
+            if where[other] == number - 1:
+                after += 1
+            else:
+                elsewhere += 1
+    return after > elsewhere
+
+
 @dataclass(frozen=True)
 class ListLayout:
     """One form of the list: where it is, and what being listed means.
@@ -74,8 +97,15 @@ class ListedPath:
 
     def validate_params(self, params: Mapping[str, Any]) -> Optional[str]:
         problem = require_params(
-            params, {"entry": str, "lists": list, "sorted_share": float}, ("lists", "sorted_share")
+            params,
+            {"entry": str, "lists": list, "sorted_share": float, "twin": list},
+            ("lists", "sorted_share", "twin"),
         )
+        twin = params.get("twin")
+        if problem is None and twin is not None and not (
+            len(twin) == 2 and all(isinstance(t, str) and t for t in twin) and twin[0] != twin[1]
+        ):
+            problem = "parameter 'twin' must be two different strings: a backend file's part and its twin's"
         if problem is None:
             for item in params.get("lists", []):
                 if not (isinstance(item, dict) and isinstance(item.get("path"), str) and item.get("mode") in MODES):
@@ -197,9 +227,14 @@ class ListedPath:
             kept = [ln for i, ln in enumerate(kept) if not ln.strip() or ln not in kept[:i]]
         if any(f.kind == "order" for f in findings):
             kept = sorted(kept)
+        # A list that keeps no order but writes backend files after their twins gets the new line there.
+        twin = rule.params.get("twin")
+        beside = not kept_sorted(kept, rule.params.get("sorted_share", 0.98)) and follows_twin(kept, twin)
         for line_text in sorted(set(missing)):
             if line_text not in kept:
-                kept.insert(sorted_position(kept, line_text), line_text)
+                other = twin_line(line_text, twin) if beside else None
+                at = kept.index(other) + 1 if other in kept else sorted_position(kept, line_text)
+                kept.insert(at, line_text)
         ending = newline if text.endswith(("\n", "\r")) else ""
         new = newline.join(kept) + ending
         return {} if new == text else {path: new}

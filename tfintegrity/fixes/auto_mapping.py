@@ -7,7 +7,9 @@ Where an entry goes is decided from the file itself (pure functions below, used 
   ``utils/sort_auto_mappings.py`` sorts them (4.20 on);
 * in a file that keeps no sorted order (4.2 to 4.18: new models went in at the top, new heads of old
   models at the end, each mapping its own history) it goes where the file's other mappings and the
-  PyTorch twin mapping put the same key among the keys they share (``neighbour_place``).
+  PyTorch twin mapping put the same key among the keys they share (``neighbour_place``); a key none of
+  the file's mappings holds yet (a whole model) goes, in the first mapping, where the PyTorch twin and
+  (weighing less) the other PyTorch mappings put it, and in each later one also where it went above.
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ def plan_auto_mapping(ctx: Context, rule: Rule, findings: Sequence[Finding], che
             added.extend((name, exp) for name in (exp.key, *values))
         if (mapping_name, mapping_name, "order") in wanted:
             entries = sorted(entries, key=lambda e: pysource.auto_mapping_key(e[0]))
+        placement.record(mapping_name, [k for k, _ in entries])
         if entries != original:
             new_text = mapping_edit.edit_mapping(new_text, mapping_name, entries, layout.entries, comments)
     if layout.entries == "objects":

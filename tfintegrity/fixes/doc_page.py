@@ -246,7 +246,7 @@ def _plan_page(
     prefix = ctx.backend.class_prefix
     twin_member = rule.params["counterpart_member"]
     by_name = {e.name: e for e in entries}
-    own = [c.name for c in check.documented(rule, model)] if model else []
+    own = [c.name for c in check.documented(rule, model, prefix, entries)] if model else []
     # Member lists first, bottom up (they do not move the lines of the sections above).
     for item in sorted((f for f in mine if "." in f.symbol and f.kind == "missing"), key=lambda f: -f.line):
         entry = by_name.get(item.symbol.split(".")[0])
@@ -489,6 +489,11 @@ def section_order(classes: Sequence[str], page: Sequence[str], prefix: str) -> L
     return [name for _, _, name in sorted(keyed)]
 
 
+def _qualifier(entry: AutodocEntry) -> str:
+    """What a section writes before the class name (``transformers.``, ``modeling_outputs.``, or nothing)."""
+    return entry.written[: len(entry.written) - len(entry.name)]
+
+
 def _end_of_twin_run(
     entries: Sequence[AutodocEntry],
     order: Sequence[str],
@@ -504,13 +509,16 @@ def _end_of_twin_run(
         return None
     stem = min(stems, key=len) if stems else os.path.commonprefix(twins)
     last = indexes[-1]
+    # A section written with another module before its name (``modeling_outputs.X``) ends the run; the
+    # prefix the counterpart sections themselves carry (``transformers.`` on .rst pages) does not.
+    qualifier = _qualifier(entries[last])
     while (
         last + 1 < len(entries)
         and stem
         and entries[last + 1].name.startswith(stem)
         and not entries[last + 1].name.startswith(prefix)
         and not later.search(entries[last + 1].name)
-        and "." not in entries[last + 1].written
+        and _qualifier(entries[last + 1]) == qualifier
     ):
         last += 1
     return entries[last]
