@@ -9,6 +9,8 @@ cases run in two worker processes (each with its own warm index).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import random
 from pathlib import Path
 from typing import Dict, Tuple
 
@@ -28,6 +30,10 @@ WHOLE_MODEL_TARGET = 0.75  # issue 9's target for 4.31.0: NOT met (see README "F
 SINGLE_FLOOR = 0.97
 WHOLE_MODEL_FLOOR = 0.65
 WORKERS = 2
+# The suite restores a seeded sample of the models; TFI_WHOLE_FULL=1 restores all 66 (the README's figure)
+# and then requires the failures to be exactly WHOLE_MODEL_EXCEPTIONS.
+WHOLE_FULL = os.environ.get("TFI_WHOLE_FULL") == "1"
+WHOLE_SAMPLE = 16
 
 # Models whose whole-model restoration is not byte-identical, and why: in each, the release itself
 # is not in the one form the fix writes (measured on 4.31.0; each reason read off the diff).
@@ -184,15 +190,20 @@ def test_single_removals_restore_bytes(reference: Path, pool, tmp_path: Path) ->
 def test_whole_model_removal(reference: Path, pool, tmp_path: Path) -> None:
     _, index, catalog = _open(str(reference))
     folders = sorted(f for f, m in catalog.models().items() if m.classes)
+    if not WHOLE_FULL:
+        folders = sorted(random.Random(SEED).sample(folders, WHOLE_SAMPLE))
     results = pool.map(_run_whole, folders, chunksize=2)
     failures = {folder: ", ".join(wrong) for folder, wrong in results if wrong}
     identical = len(folders) - len(failures)
     share = identical / len(folders)
-    print(f"\nwhole-model removal: {identical}/{len(folders)} models byte-identical ({100 * share:.1f}%)")
+    print(f"\nwhole-model removal: {identical}/{len(folders)} models byte-identical ({100 * share:.1f}%)"
+          + ("" if WHOLE_FULL else " (a seeded sample; TFI_WHOLE_FULL=1 runs all 66)"))
     for folder, wrong in sorted(failures.items()):
         print(f"  not identical: {folder}: {wrong} -- {WHOLE_MODEL_EXCEPTIONS.get(folder, 'UNEXPLAINED')}")
-    print(f"  issue target {WHOLE_MODEL_TARGET:.0%}: {'met' if share >= WHOLE_MODEL_TARGET else 'NOT met'}")
-    assert share >= WHOLE_MODEL_FLOOR
-    assert sorted(failures) == sorted(WHOLE_MODEL_EXCEPTIONS), "a model fails or passes unexpectedly"
+    if WHOLE_FULL:
+        print(f"  issue target {WHOLE_MODEL_TARGET:.0%}: {'met' if share >= WHOLE_MODEL_TARGET else 'NOT met'}")
+        assert share >= WHOLE_MODEL_FLOOR
+    expected = sorted(f for f in WHOLE_MODEL_EXCEPTIONS if f in folders)
+    assert sorted(failures) == expected, "a model fails or passes unexpectedly"
     # Where the fix is not the release's bytes, the release's own scripts still pass on what it wrote.
     assert oracle_failures(reference, tmp_path, {f: w for f, w in results if w}) == {}
