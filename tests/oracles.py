@@ -41,7 +41,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 TIMEOUT = 300
 
@@ -162,6 +162,25 @@ def missing_paths(result: OracleResult) -> List[str]:
 
 def failed(results: Iterable[OracleResult]) -> List[OracleResult]:
     return [result for result in results if result.returncode != 0]
+
+
+def failures_of_variants(work: Path, variants: Mapping[str, Mapping[str, str]]) -> Dict[str, str]:
+    """Run the scripts on ``work`` with each variant's texts (path -> text) written over it in turn, putting
+    the files back after each: variant -> what failed, for the variants some script fails on."""
+    failures = {}
+    for case, texts in sorted(variants.items()):
+        originals = {path: (work / path).read_bytes() for path in texts if (work / path).exists()}
+        for path, text in texts.items():
+            (work / path).write_text(text, encoding="utf-8")
+        broken = failed(run_oracles(work, scoped=True))
+        if broken:
+            failures[case] = describe(broken)
+        for path in texts:
+            if path in originals:
+                (work / path).write_bytes(originals[path])
+            else:
+                (work / path).unlink()
+    return failures
 
 
 def _shown(command: Tuple[str, ...]) -> str:

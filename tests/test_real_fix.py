@@ -120,21 +120,7 @@ def _run_whole(folder: str) -> Tuple[str, Dict[str, str]]:
 def oracle_failures(reference: Path, scratch: Path, fixed_trees: Dict[str, Dict[str, str]]) -> Dict[str, str]:
     """Run the release's own scripts on each fixed tree that is not the reference byte for byte (the others
     are the reference, which passes them): case -> what failed."""
-    work = realtree.copy_tree(reference, scratch / "oracle-work")
-    failures = {}
-    for case, texts in sorted(fixed_trees.items()):
-        originals = {path: (work / path).read_bytes() for path in texts if (work / path).exists()}
-        for path, text in texts.items():
-            (work / path).write_text(text, encoding="utf-8")
-        broken = oracles.failed(oracles.run_oracles(work, scoped=True))
-        if broken:
-            failures[case] = oracles.describe(broken)
-        for path in texts:
-            if path in originals:
-                (work / path).write_bytes(originals[path])
-            else:
-                (work / path).unlink()
-    return failures
+    return oracles.failures_of_variants(realtree.copy_tree(reference, scratch / "oracle-work"), fixed_trees)
 
 
 @pytest.fixture(scope="module")
