@@ -448,6 +448,12 @@ def scripts_pass(version: str, tmp: Path, fixed: Dict[str, Dict[str, str]]) -> D
 @pytest.mark.parametrize("version", RELEASES)
 def test_whole_model_restoration(version: str, tmp_path: Path) -> None:
     known = EXCEPTIONS[version]
+    root = release(version).session.root
+    if version in realtree.SDIST_CARRIES_UTILS and "corpus" not in realtree.origins(root).get("docs", ""):
+        # Built from the source distribution alone (no ../shared): (almost) no doc pages, so no doc reasons.
+        print(f"{version}: docs from the sdist only (no ../shared corpus): doc-page reasons not expected")
+        known = {f: {k: r for k, r in reasons.items() if k != DOC} for f, reasons in known.items()}
+        known = {f: reasons for f, reasons in known.items() if reasons}
     chosen = sample(version)
     results = {folder: restore(version, folder) for folder in chosen}
     failures = {folder: wrong for folder, wrong in results.items() if wrong}
