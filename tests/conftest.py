@@ -20,11 +20,7 @@ os.environ["TFINTEGRITY_NO_CACHE"] = "1"
 @pytest.fixture(scope="session")
 def real_tree_pristine() -> Path:
     """The assembled 4.31.0 tree. Never write to it: use ``real_tree``."""
-    tree, reason = realtree.assemble()
-    if tree is None:
-        print(f"SKIP real-tree test: {reason}")
-        pytest.skip(f"real Transformers {realtree.VERSION} tree unavailable: {reason}")
-    return tree
+    return realtree.tree_or_skip()
 
 
 @pytest.fixture

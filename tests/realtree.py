@@ -242,6 +242,18 @@ def assemble(version: str = VERSION) -> Tuple[Optional[Path], str]:
     return tree, ""
 
 
+def tree_or_skip(version: str = VERSION) -> Path:
+    """The pristine tree of ``version``; where it cannot be assembled, the test is skipped with the reason,
+    which is printed too (``pytest -s`` and CI logs show why)."""
+    import pytest
+
+    tree, reason = assemble(version)
+    if tree is None:
+        print(f"SKIP Transformers {version} tree: {reason}")
+        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    return tree
+
+
 def _install(staging: Path, tree: Path, version: str) -> None:
     """Rename the finished staging folder to ``tree`` (a rename never replaces a full folder)."""
     for _ in range(3):

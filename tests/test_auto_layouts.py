@@ -135,10 +135,7 @@ GAPS: Dict[str, List[AutoGap]] = {
 
 
 def tree(release: str) -> Path:
-    root, why = realtree.assemble(release)
-    if root is None:
-        pytest.skip(f"release {release} not available: {why}")
-    return root
+    return realtree.tree_or_skip(release)
 
 
 @lru_cache(maxsize=None)

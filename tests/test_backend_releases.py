@@ -46,10 +46,7 @@ DOC_DIRS = ("docs/source/en/model_doc", "docs/source/model_doc")
 
 
 def reference(version: str, backend: str) -> Tuple[api.Session, RepoIndex, Path]:
-    tree, reason = realtree.assemble(version)
-    if tree is None:
-        print(f"SKIP {version}: {reason}")
-        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    tree = realtree.tree_or_skip(version)
     options = api.Options(root=tree, use_baseline=False, backends=(backend,))
     session = api.open_session(options)
     pristine = RepoIndex(session.root, session.config.package)

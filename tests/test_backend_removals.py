@@ -93,10 +93,7 @@ def _run_single(position: int) -> Tuple[str, str, str, Dict[str, str]]:
 
 @pytest.fixture(scope="module", params=["pt", "flax"])
 def backend_reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Tuple[str, Path]:
-    tree, reason = realtree.assemble("4.31.0")
-    if tree is None:
-        print(f"SKIP 4.31.0 tree: {reason}")
-        pytest.skip(f"real Transformers 4.31.0 tree unavailable: {reason}")
+    tree = realtree.tree_or_skip("4.31.0")
     backend = request.param
     root = realtree.copy_tree(tree, tmp_path_factory.mktemp(f"ref-{backend}") / "transformers")
     api.run(api.Options(root=root, fix=True, use_baseline=False, backends=(backend,)))

@@ -112,10 +112,7 @@ PRISTINE_COUNTS = {"4.2.0": 2, "4.10.0": 2, "4.16.0": 16, "4.18.0": 17, "4.20.0"
 
 @lru_cache(maxsize=None)
 def _tree(version: str) -> Path:
-    tree, reason = realtree.assemble(version)
-    if tree is None:
-        print(f"SKIP Transformers {version} tree: {reason}")
-        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    tree = realtree.tree_or_skip(version)
     if version in realtree.SDIST_CARRIES_UTILS and "corpus" not in realtree.origins(tree).get("docs", ""):
         # 4.16.0's and 4.18.0's source distributions carry their utils/ but (almost) no model doc pages.
         reason = f"the {version} doc pages come from ../shared/corpus/transformers-{version} (not present)"

@@ -32,10 +32,7 @@ EXPECTED: Dict[str, Dict[str, str]] = {
 
 @pytest.mark.parametrize("version", sorted(EXPECTED))
 def test_each_release_is_read_in_its_layout(version: str) -> None:
-    tree, reason = realtree.assemble(version)
-    if tree is None:
-        print(f"SKIP {version}: {reason}")
-        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    tree = realtree.tree_or_skip(version)
     result = CliRunner().invoke(cli.main, ["layout", "--root", str(tree)])
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.output.splitlines()}

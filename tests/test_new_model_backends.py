@@ -60,11 +60,7 @@ def rename(text: str) -> str:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    source, reason = realtree.assemble(VERSION)
-    if source is None:
-        print(f"SKIP {VERSION} tree: {reason}")
-        pytest.skip(f"real Transformers {VERSION} tree unavailable: {reason}")
-    return realtree.copy_tree(source, tmp_path / f"transformers-{VERSION}")
+    return realtree.copy_tree(realtree.tree_or_skip(VERSION), tmp_path / f"transformers-{VERSION}")
 
 
 def write_new_model(root: Path, backends: Tuple[str, ...]) -> None:

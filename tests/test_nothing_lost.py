@@ -31,11 +31,7 @@ DOCTESTS = "utils/documentation_tests.txt"
 
 def release(version: str, tmp_path: Path) -> Path:
     """A writable copy of a real release tree (skipped, with the reason, when it cannot be assembled)."""
-    tree, reason = realtree.assemble(version)
-    if tree is None:
-        print(f"SKIP {version} tree: {reason}")
-        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
-    return realtree.copy_tree(tree, tmp_path / f"transformers-{version}")
+    return realtree.copy_tree(realtree.tree_or_skip(version), tmp_path / f"transformers-{version}")
 
 
 def fix(root: Path, *paths: str) -> api.CheckResult:

@@ -33,10 +33,7 @@ RELEASES = [v for v in realtree.RELEASES if v != "4.31.0"]
 
 
 def reference(version: str) -> Tuple[api.Session, RepoIndex, Path]:
-    tree, reason = realtree.assemble(version)
-    if tree is None:
-        print(f"SKIP {version}: {reason}")
-        pytest.skip(f"real Transformers {version} tree unavailable: {reason}")
+    tree = realtree.tree_or_skip(version)
     session = api.open_session(api.Options(root=tree, use_baseline=False))
     pristine = RepoIndex(session.root, session.config.package)
     _, changes = api.evaluate(session, pristine, api.Options(root=tree, fix=True, use_baseline=False))
