@@ -137,3 +137,24 @@ def test_order_that_agrees_with_more_of_the_page(page: Sequence[str], expected: 
     pytorch = ["M", "MLM", "SC", "MC", "TC", "QA"]
     on_page = pytorch + [f"TF{name}" for name in page]
     assert choose_order(classes, on_page, "TF") == [f"TF{name}" for name in expected]
+
+
+@pytest.mark.parametrize("removed", [[TF[1]], list(TF)], ids=["one", "all"])
+def test_a_blank_line_before_the_members_is_kept(tmp_path: Path, removed: Sequence[str]) -> None:
+    """4.32.0's imagegpt page writes a blank line between ``[[autodoc]] X`` and ``    - forward``: a new section
+    does too, with the members indented as the page's (not the blank line's indent, which would leave the
+    member unread and the fix adding it again on every round)."""
+    def spaced(name: str) -> str:
+        prefix = next(p for p in ("TF", "Flax", "") if name.startswith(p))
+        return f"## {name}\n\n[[autodoc]] {name}\n\n    - {MEMBER[prefix]}\n"
+
+    root, page = _tree_with(tmp_path, _body(PT + TF, _gaps(1, 1, 1, 1, 1, 0)))
+    head = page[: page.index("## BertModel\n")]
+    full = head + "\n".join(spaced(n) for n in PT + TF)
+    (root / PAGE).write_text(full, encoding="utf-8", newline="\n")
+    result, _ = api.run(api.Options(root=root, use_baseline=False, select=("TFI008",)))
+    assert result.findings == ()
+    (root / PAGE).write_text(head + "\n".join(spaced(n) for n in PT + TF if n not in removed), encoding="utf-8",
+                             newline="\n")
+    api.run(api.Options(root=root, fix=True, use_baseline=False, select=("TFI008",)))
+    assert read(root, PAGE) == full

@@ -44,6 +44,7 @@ class SectionStyle:
     prefix: str = ""  # written before the name: ``transformers.`` in ``.. autoclass:: transformers.TFX``
     indent: str = "    "  # of the member lines
     trailing: str = ""  # after a member line (a page of 4.24.0 writes `    - call `)
+    member_gap: int = 0  # Markdown: blank lines between the directive and its first member (4.32.0's imagegpt: 1)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def derive_style(
         if not any(line.strip() for line in lines[e.line - 1 + title : e.autodoc_line - 1])
     ]
     prefixes = [e.written[: -len(e.name)] for e in ([twin] if twin is not None else reference)]
-    firsts = [m for e in reference for m in _member_lines(lines, e)[:1]]
+    # The first member line of each section, and the blank lines in front of it.
+    written = [[m for m in _member_lines(lines, e)] for e in reference]
+    firsts = [next(m for m in own if m.strip()) for own in written if any(m.strip() for m in own)]
+    member_gaps = [next(i for i, m in enumerate(own) if m.strip()) for own in written if any(m.strip() for m in own)]
     indent = _mode([m[: len(m) - len(m.lstrip())] for m in firsts], "    ")
     trailing = _mode([m[len(m.rstrip()) :] for m in firsts], "")
     header_gap, prefix = _mode(gaps, 1), _mode(prefixes, "")
@@ -95,7 +99,7 @@ def derive_style(
         underline = 0 if fitted * 2 > len(underlines) else fixed
         return SectionStyle(shape, char, underline, header_gap, prefix, indent, trailing)
     marks = _mode([lines[e.line - 1].split(" ", 1)[0] for e in headed], "##")
-    return SectionStyle(shape, marks, 0, header_gap, prefix, indent, trailing)
+    return SectionStyle(shape, marks, 0, header_gap, prefix, indent, trailing, _mode(member_gaps, 0))
 
 
 def _markdown_section(style: SectionStyle, name: str, members: Members) -> List[str]:
@@ -108,7 +112,8 @@ def _markdown_section(style: SectionStyle, name: str, members: Members) -> List[
 
 
 def _markdown_members(style: SectionStyle, members: Members) -> List[str]:
-    return [f"{style.indent}- {m}{style.trailing}" for m in members.names]
+    written = [f"{style.indent}- {m}{style.trailing}" for m in members.names]
+    return [*[""] * style.member_gap, *written] if written else []
 
 
 def _markdown_add_first(style: SectionStyle, written: Sequence[str], member: str) -> List[str]:
