@@ -12,6 +12,7 @@ write the release's bytes.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from functools import lru_cache
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -335,15 +336,18 @@ def _orders(text: str, tf_classes: Sequence[str], tf_file_order: Sequence[str], 
     return page, tf, by_twin, by_file
 
 
-def run_elsewhere(text: str, tf_classes: Sequence[str], pt_classes: Sequence[str]) -> bool:
-    """The TF run does not directly follow the model's PyTorch run: a PyTorch section comes after a TF one,
-    or the section in front of the first TF section is not the last PyTorch one."""
+def run_elsewhere(text: str, tf_classes: Sequence[str], pt_classes: Sequence[str], prefix: str = "TF") -> bool:
+    """The TF run does not directly follow the model's PyTorch run: a PyTorch section of the model (a class of
+    its PyTorch files named like its TF classes) comes after a TF section, or the section in front of the
+    first TF section is no PyTorch section."""
     names = [s.cls for s in sections(text)]
     tf = [i for i, n in enumerate(names) if n in tf_classes]
-    pt = [i for i, n in enumerate(names) if n in pt_classes]
-    if not tf or not pt:
+    if not tf or not any(n in pt_classes for n in names):
         return False
-    return max(pt) > tf[0] or tf[0] - 1 != max(pt)
+    stem = os.path.commonprefix([names[i][len(prefix):] for i in tf])
+    if any(n in pt_classes and n.startswith(stem) for n in names[tf[0]:]) and stem:
+        return True
+    return tf[0] == 0 or names[tf[0] - 1] not in pt_classes
 
 
 def page_order(text: str, tf_classes: Sequence[str], tf_file_order: Sequence[str], pt_classes: Sequence[str]) -> bool:

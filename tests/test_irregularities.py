@@ -102,6 +102,13 @@ def test_page_order_and_file_order() -> None:
     assert irregular.page_order(neither, TF_CLASSES, TF_FILE, PT_CLASSES)
     between = page(PT[0], *TF_BY_TWIN, PT[1], PT[2])
     assert irregular.page_order(between, TF_CLASSES, TF_FILE, PT_CLASSES)
+    # a PyTorch section with no TF twin after the TF run (opt's), against a PyTorch helper class documented last
+    qa = section("XForQuestionAnswering", "forward")
+    assert irregular.page_order(page(*PT, *TF_BY_TWIN, qa), TF_CLASSES, TF_FILE, PT_CLASSES + ("XForQuestionAnswering",))
+    helper = section("AdaptiveEmbedding")
+    assert not irregular.page_order(page(*PT, *TF_BY_TWIN, helper), TF_CLASSES, TF_FILE, PT_CLASSES + ("AdaptiveEmbedding",))
+    flax_first = page(*PT, section("FlaxXModel"), *TF_BY_TWIN)
+    assert irregular.page_order(flax_first, TF_CLASSES, TF_FILE, PT_CLASSES)
 
 
 def test_spacing_members_and_trailing_spaces() -> None:

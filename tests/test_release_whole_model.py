@@ -64,7 +64,7 @@ class Facts(NamedTuple):
     keys: Tuple[str, ...]  # its model types (the auto mappings' keys)
     tf: Tuple[str, ...]  # its public TF classes
     tf_file_order: Tuple[str, ...]  # the classes of its TF modeling files, in file order
-    pt: Tuple[str, ...]  # the classes of its PyTorch modeling files
+    pt: Tuple[str, ...]  # the classes of its PyTorch modeling files (every ``modeling_*.py`` of no other backend)
     tf_files: Tuple[str, ...]  # its TF modeling files
     pt_auto: str  # the PyTorch auto module's text
     whole_block: bool  # the mutation drops the model init's TF blocks whole (no main layer or such stays)
@@ -483,7 +483,9 @@ def facts(version: str, folder: str, kind: str) -> Optional[Facts]:
         keys=tuple(t for t, _ in model.model_types),
         tf=tuple(c.name for c in model.classes),
         tf_file_order=tuple(n for p in tf_files for n in irregular.class_names(ref.text(p))),
-        pt=tuple(n for p in tf_files for n in irregular.class_names(ref.text(_twin_file(p)))),
+        pt=tuple(n for p in ref.glob(f"{package}/models/{model.folder}", "modeling_*.py")
+                 if not p.rsplit("/", 1)[-1].startswith(("modeling_tf_", "modeling_flax_"))
+                 for n in irregular.class_names(ref.text(p))),
         tf_files=tf_files,
         pt_auto=ref.text(f"{package}/models/auto/modeling_auto.py") or "",
         whole_block=not mutations.extra_exports(model),
