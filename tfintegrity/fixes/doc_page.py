@@ -200,8 +200,9 @@ def mirrored_members(
 
 
 def shared_members(names: Sequence[str], methods: Sequence[str], siblings: Sequence[AutodocEntry]) -> Tuple[str, ...]:
-    """Members most of the model's other sections of the backend list (two at least), which the class has
-    too and its list lacks: Flax's bart sections all list ``encode`` and ``decode``, which PyTorch's do not."""
+    """Members most of the model's other sections of the backend list (two at least, or the one other section),
+    which the class has too and its list lacks: Flax's bart sections all list ``encode`` and ``decode``, which
+    PyTorch's do not; so does Flax's blenderbot's one other section."""
     counts: Dict[str, int] = {}
     for entry in siblings:
         for name in entry.members:
@@ -209,7 +210,7 @@ def shared_members(names: Sequence[str], methods: Sequence[str], siblings: Seque
     return tuple(
         name
         for name, count in counts.items()
-        if name not in names and name in methods and count >= 2 and 2 * count > len(siblings)
+        if name not in names and name in methods and count >= min(2, len(siblings)) and 2 * count > len(siblings)
     )
 
 
