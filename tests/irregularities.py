@@ -393,3 +393,21 @@ def class_names(text: Optional[str]) -> List[str]:
     if not text:
         return []
     return [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
+
+
+# --------------------------------------------------------------------------- single removals of PyTorch and Flax
+# Why a single removal of a PyTorch or Flax entry does not come back byte-identical (tests/test_backend_releases.py
+# and tests/test_backend_removals.py name every such case of their samples with one of these, read off its diff).
+
+PLACE = ("the release's mappings keep no order; with the entry gone, the other mappings place its key elsewhere "
+         "than the release has it")
+CHOICE = ("the PyTorch class's mappings are the model's own choice: with the class gone from all of them, the "
+          "suffix's majority of mappings, which is all the file has left, says otherwise")
+SUFFIXLESS = "its suffix is in no other entry, so nothing left says the class belongs in a mapping (not reported)"
+HEADER = "the page's header differs from the class it documents (upstream typo)"
+ORDER = "the page's sections of the backend follow neither the model file's order nor their twins'"
+SPACING = "the page's blank lines between sections are mixed; the removed section's own gap is not derivable"
+MEMBERS = ("the section lists members (`get_text_features`, `image_guided_detection`, `generate`) that no twin and "
+           "none of the backend's other sections on the page list")
+APPEND = "the top init writes `.append(\"X\")` for the one name where the model's other statements write `.extend`"
+DOCTESTS = "the doctest list keeps no order there, and the file's PyTorch neighbours do not tell its place"

@@ -21,6 +21,7 @@ import pytest
 import mutations
 import oracles
 import realtree
+from irregularities import APPEND, CHOICE, DOCTESTS, HEADER, ORDER, PLACE, SPACING, SUFFIXLESS
 from tfintegrity import api
 from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
@@ -29,7 +30,6 @@ FULL = os.environ.get("TFI_BACKENDS_FULL") == "1"
 SEED = 20261201
 PER_RELEASE = 60 if FULL else 16
 TARGET = 0.98  # issue 10's target per backend and release
-FLOOR = 0.85  # what the suite holds each release to while the target is not met everywhere
 PREFIX = {"pt": "PTI", "flax": "FXI"}
 CODES = {
     "model-init-structure": "001",
@@ -43,6 +43,69 @@ CODES = {
 }
 RELEASES = [v for v in realtree.RELEASES if v != "4.31.0"] if FULL else ["4.2.0", "4.20.0"]
 DOC_DIRS = ("docs/source/en/model_doc", "docs/source/model_doc")
+
+# Every removal of the full run's sample (and of the suite's) that does not come back byte-identical, with why.
+KNOWN: Dict[Tuple[str, str], Dict[str, str]] = {
+    ("4.10.0", "pt"): {
+        "auto-mapping:bigbird_pegasus:BigBirdPegasusForConditionalGeneration": CHOICE,
+        "auto-mapping:blenderbot_small:BlenderbotSmallForCausalLM": PLACE,
+        "auto-mapping:deit:DeiTModel": PLACE,
+        "auto-mapping:distilbert:DistilBertForMultipleChoice": PLACE,
+        "auto-mapping:flaubert:FlaubertForQuestionAnsweringSimple": CHOICE,
+        "auto-mapping:hubert:HubertModel": PLACE,
+        "auto-mapping:ibert:IBertModel": PLACE,
+        "auto-mapping:layoutlm:LayoutLMForSequenceClassification": PLACE,
+    },
+    ("4.16.0", "pt"): {
+        "auto-mapping:bigbird_pegasus:BigBirdPegasusForConditionalGeneration": CHOICE,
+        "auto-mapping:deberta_v2:DebertaV2ForMaskedLM": CHOICE,
+        "auto-mapping:deit:DeiTModel": PLACE,
+        "auto-mapping:distilbert:DistilBertForMultipleChoice": PLACE,
+        "auto-mapping:gptj:GPTJForCausalLM": CHOICE,
+        "doctests:wav2vec2:src/transformers/models/wav2vec2/modeling_wav2vec2.py": DOCTESTS,
+    },
+    ("4.16.0", "flax"): {
+        "auto-mapping:big_bird:FlaxBigBirdModel": PLACE,
+        "auto-mapping:blenderbot:FlaxBlenderbotForConditionalGeneration": PLACE,
+    },
+    ("4.18.0", "pt"): {
+        "auto-mapping:data2vec:Data2VecAudioForSequenceClassification": PLACE,
+        "auto-mapping:data2vec:Data2VecTextForCausalLM": PLACE,
+        "doc-page:electra:ElectraForPreTraining": ORDER,
+    },
+    ("4.18.0", "flax"): {
+        "auto-mapping:blenderbot:FlaxBlenderbotModel": PLACE,
+        "auto-mapping:blenderbot_small:FlaxBlenderbotSmallModel": PLACE,
+        "doc-page:vit:FlaxViTModel": HEADER + " (`## FlaxVitModel`)",
+    },
+    ("4.20.0", "pt"): {
+        "auto-mapping:electra:ElectraForPreTraining": CHOICE,
+        "auto-mapping:flaubert:FlaubertWithLMHeadModel": CHOICE,
+        "auto-mapping:wav2vec2_conformer:Wav2Vec2ConformerForSequenceClassification": CHOICE,
+    },
+    ("4.20.0", "flax"): {"doc-page:bert:FlaxBertForMaskedLM": ORDER},
+    ("4.24.0", "pt"): {"auto-mapping:wavlm:WavLMForSequenceClassification": CHOICE},
+    ("4.24.0", "flax"): {"doc-page:bert:FlaxBertForMaskedLM": ORDER},
+    ("4.28.0", "pt"): {
+        "auto-mapping:gptj:GPTJForCausalLM": CHOICE,
+        "auto-mapping:imagegpt:ImageGPTForCausalImageModeling": SUFFIXLESS,
+        "doc-page:flava:FlavaMultimodalModel": ORDER,
+    },
+    ("4.28.0", "flax"): {
+        "doc-page:bert:FlaxBertForMaskedLM": ORDER,
+        "doc-page:vit:FlaxViTModel": HEADER + " (`## FlaxVitModel`)",
+    },
+    ("4.32.0", "pt"): {
+        "doc-page:data2vec:Data2VecAudioForCTC": ORDER,
+        "doc-page:deprecated/mctct:MCTCTForCTC": SPACING,
+        "doc-page:ernie_m:ErnieMModel": SPACING,
+    },
+    ("4.32.0", "flax"): {
+        "doc-page:bert:FlaxBertForMaskedLM": ORDER,
+        "top-init-structure:speech_encoder_decoder:FlaxSpeechEncoderDecoderModel": APPEND,
+    },
+    ("4.48.0", "pt"): {"auto-mapping:deprecated/efficientformer:EfficientFormerModel": CHOICE},
+}
 
 
 def reference(version: str, backend: str) -> Tuple[api.Session, RepoIndex, Path]:
@@ -98,12 +161,17 @@ def test_single_removals_are_reported_and_restored(version: str, backend: str, t
     print(f"\n{version} {backend}: {identical}/{len(chosen)} single removals restored byte-identical "
           f"({100 * share:.1f}%; target {TARGET:.0%} {'met' if share >= TARGET else 'NOT met'}); "
           f"places {sorted({m.place for m in chosen})}")
+    known = KNOWN.get((version, backend), {})
     for described, paths in sorted(misses.items()):
-        print(f"  not identical: {described} -> {', '.join(paths)}")
+        print(f"  not identical: {described} -> {', '.join(paths)} -- {known.get(described, 'UNEXPLAINED')}")
     for described in unreported:
         print(f"  not reported: {described}")
     assert unreported == []
-    assert share >= FLOOR, sorted(misses)
+    unexplained = sorted(set(misses) - set(known))
+    assert unexplained == [], f"misses KNOWN does not name: {unexplained}"
+    # The table says no more than what happens: every removal it names that the sample holds is a miss.
+    sampled = {m.describe() for m in chosen}
+    assert sorted(misses) == sorted(d for d in known if d in sampled)
     fixed = realtree.copy_tree(tree, tmp_path / "fixed")
     for path in ref.overlay:
         (fixed / path).write_text(ref.overlay[path], encoding="utf-8")
