@@ -22,8 +22,9 @@ import random
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
+import irregularities as irregular
 import mutations
 import pytest
 import realtree
@@ -304,14 +305,40 @@ RESNET_GAPS = ("one blank line before the Flax run where the TF sections and the
 KnownMisses = Dict[Tuple[str, str, str], str]
 
 
+class PageFacts(NamedTuple):
+    """What a reason's premise reads (tests/irregularities.py): the release's page and the model's names."""
+
+    text: str
+    cls: str  # the class of the case
+    tf: Tuple[str, ...]  # the model's documented TF classes
+    tf_file_order: Tuple[str, ...]  # the classes of its TF modeling files, in file order
+    pt: Tuple[str, ...]  # the classes of its PyTorch modeling files
+
+
+# The irregularity each reason names, as the premise that says it is on the page.
+PREMISES: Dict[str, Callable[[PageFacts], bool]] = {
+    HEADER_TYPO: lambda f: irregular.header_typo(f.text, [f.cls]),
+    PAGE_ORDER: lambda f: irregular.page_order(f.text, f.tf, f.tf_file_order, f.pt),
+    FILE_ORDER: lambda f: irregular.file_order(f.text, f.tf, f.tf_file_order),
+    SPACING: lambda f: irregular.mixed_spacing(f.text, f.tf),
+    TRAILING: lambda f: irregular.trailing_space(f.text, f.tf),
+    FLAX_FIRST: lambda f: irregular.run_elsewhere(f.text, f.tf, f.pt),
+    CONVNEXT_GAPS: lambda f: irregular.mixed_spacing(f.text, f.tf),
+    RESNET_GAPS: lambda f: irregular.mixed_spacing(f.text, f.tf),
+}
+
+
 def _known(version: str) -> KnownMisses:
     rst = version in _between("4.2.0", "4.10.0")
     known: KnownMisses = {}
+    premises = KNOWN_PREMISES.setdefault(version, {})
 
     def add(versions: Sequence[str], kind: str, model: str, classes: Sequence[str], reason: str) -> None:
         if version in versions:
             for cls in classes:
                 known[(kind, model, cls)] = reason
+                template = next(t for t in PREMISES if reason == t or reason.startswith(t.split("{")[0]))
+                premises[(kind, model, cls)] = PREMISES[template]
 
     every = WITH_DOCS
     add(every, "section", "bert", ["TFBertLMHeadModel"], HEADER_TYPO.format(header="TFBertModelLMHeadModel"))
@@ -351,6 +378,7 @@ def _known(version: str) -> KnownMisses:
     return known
 
 
+KNOWN_PREMISES: Dict[str, Dict[Tuple[str, str, str], Callable[[PageFacts], bool]]] = {}
 KNOWN_MISSES: Dict[str, KnownMisses] = {v: _known(v) for v in WITH_DOCS}
 
 
@@ -388,6 +416,35 @@ def test_the_known_misses_are_real_cases_of_their_release() -> None:
     for version in WITH_DOCS:
         cases = {(c.kind, c.model, c.cls) for c in _cases(_release(version))}
         assert set(KNOWN_MISSES[version]) <= cases, sorted(set(KNOWN_MISSES[version]) - cases)
+
+
+def _page_facts(version: str, model: str, cls: str) -> PageFacts:
+    release = _release(version)
+    ref = release.reference
+    package = release.session.config.package
+    backend = release.session.ruleset.backends["tf"]
+    found = Catalog(ref, backend).models()[model]
+    tf_files = [found.module_path(package, stem) for stem in found.modules]
+    pt_files = [p for p in ref.glob(f"{package}/models/{found.folder}", "modeling_*.py")
+                if not p.rsplit("/", 1)[-1].startswith(("modeling_tf_", "modeling_flax_"))]
+    return PageFacts(ref.text(release.pages[model]) or "", cls, release.classes[model],
+                     tuple(n for p in tf_files for n in irregular.class_names(ref.text(p))),
+                     tuple(n for p in pt_files for n in irregular.class_names(ref.text(p))))
+
+
+@pytest.mark.parametrize("version", WITH_DOCS)
+def test_each_known_miss_is_on_the_page(version: str) -> None:
+    """The irregularity each KNOWN_MISSES reason names is on the release's page, read without tfintegrity
+    (tests/irregularities.py); and each premise is false for the page of some model it does not name."""
+    premises = KNOWN_PREMISES[version]
+    absent = [f"{k} {m} {c}: {KNOWN_MISSES[version][(k, m, c)]}" for (k, m, c), premise in sorted(premises.items())
+              if not premise(_page_facts(version, m, c))]
+    assert absent == [], "\n".join(absent)
+    release = _release(version)
+    for premise in set(premises.values()):
+        named = {m for (_, m, _), p in premises.items() if p is premise}
+        others = (m for m in sorted(release.pages) if m not in named)
+        assert any(not premise(_page_facts(version, m, release.classes[m][0])) for m in others), premise
 
 
 @pytest.mark.parametrize("model, header, cls", [
