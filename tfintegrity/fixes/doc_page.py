@@ -82,11 +82,16 @@ def derive_style(
         for e in headed
         if not any(line.strip() for line in lines[e.line - 1 + title : e.autodoc_line - 1])
     ]
-    prefixes = [e.written[: -len(e.name)] for e in ([twin] if twin is not None else reference)]
-    # The first member line of each section, and the blank lines in front of it.
-    written = [[m for m in _member_lines(lines, e)] for e in reference]
-    firsts = [next(m for m in own if m.strip()) for own in written if any(m.strip() for m in own)]
-    member_gaps = [next(i for i, m in enumerate(own) if m.strip()) for own in written if any(m.strip() for m in own)]
+    prefixes = [_qualifier(e) for e in ([twin] if twin is not None else reference)]
+    # The first member line of each section that has members, and the blank lines in front of it.
+    firsts: List[str] = []
+    member_gaps: List[int] = []
+    for entry in reference:
+        members = _member_lines(lines, entry)
+        at = next((i for i, m in enumerate(members) if m.strip()), None)
+        if at is not None:
+            firsts.append(members[at])
+            member_gaps.append(at)
     indent = _mode([m[: len(m) - len(m.lstrip())] for m in firsts], "    ")
     trailing = _mode([m[len(m.rstrip()) :] for m in firsts], "")
     header_gap, prefix = _mode(gaps, 1), _mode(prefixes, "")
