@@ -13,6 +13,7 @@ inside ``_import_structure`` lists follows Transformers' ``custom_init_isort``.
 from __future__ import annotations
 
 import pathlib
+import shutil
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -979,6 +980,27 @@ def render_example_tree() -> Dict[str, str]:
     for rel, snippet in EXAMPLE_GAPS:
         _remove_once(files, rel, snippet)
     return files
+
+
+# The committed example tree, and what a run of the tool on it leaves there that is no part of it (the
+# README's first command writes the fact cache, which its own .gitignore keeps out of git).
+EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "tree"
+NOT_OF_THE_TREE = (".tfintegrity_cache", "__pycache__")
+
+
+def tree_files(root: pathlib.Path = EXAMPLE) -> Dict[str, bytes]:
+    """The files of a tree written here (path -> bytes; the example by default), without what a run left there."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not set(NOT_OF_THE_TREE) & set(p.relative_to(root).parts)
+    }
+
+
+def copy_example(target: pathlib.Path) -> pathlib.Path:
+    """A copy of the committed example tree at ``target``, without what a run left there."""
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(*NOT_OF_THE_TREE))
+    return target
 
 
 def write_example_tree(root: pathlib.Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -12,19 +11,11 @@ from click.testing import CliRunner
 
 from tfintegrity import cli
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tree"
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 def invoke(*args: str):
     return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
-    return root
 
 
 def findings(root: Path, *extra: str) -> list:

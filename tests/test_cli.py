@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,6 @@ from checks import edit, make_tree, model_init
 from tfintegrity.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
-EXAMPLE = PROJECT / "examples" / "tree"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CODES = [f"TFI{n:03d}" for n in range(1, 12)]
 PT_CODES = [f"PTI{n:03d}" for n in range(1, 12)]
@@ -48,13 +46,6 @@ def run_module(args, cwd):
     env.pop("TFINTEGRITY_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "tfintegrity", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60)
-
-
-@pytest.fixture
-def example(tmp_path) -> Path:
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
-    return root
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Dict
 
@@ -14,8 +13,6 @@ import synthtree
 from tfintegrity import api, cli
 from tfintegrity.index.catalog import Catalog
 from tfintegrity.index.repo import RepoIndex
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tree"
 
 
 def snapshot(root: Path) -> Dict[str, bytes]:
@@ -30,13 +27,6 @@ def invoke(*args: str):
 def complete(tmp_path: Path) -> Path:
     root = tmp_path / "complete"
     synthtree.write_tree(root)
-    return root
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
     return root
 
 

@@ -14,17 +14,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import synthtree  # noqa: E402
 
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "tree"
 PKG = "src/transformers"
-
-
-def _files(root: pathlib.Path) -> dict:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
 
 
 def _read_tf_objects_like_check_dummies(init_text: str) -> list:
@@ -71,7 +61,7 @@ def test_every_python_file_parses(tree):
 
 
 def test_files_are_utf8_lf_and_end_with_one_newline(tree):
-    for rel, data in _files(tree).items():
+    for rel, data in synthtree.tree_files(tree).items():
         text = data.decode("utf-8")
         assert "\r" not in text, rel
         assert text.endswith("\n") and not text.endswith("\n\n"), rel
@@ -79,7 +69,7 @@ def test_files_are_utf8_lf_and_end_with_one_newline(tree):
 
 def test_generation_is_deterministic(tmp_path, tree):
     synthtree.write_tree(tmp_path)
-    assert _files(tmp_path) == _files(tree)
+    assert synthtree.tree_files(tmp_path) == synthtree.tree_files(tree)
 
 
 def test_dummy_tf_objects_match_top_init_type_checking_order(tree):
@@ -179,6 +169,6 @@ def test_example_tree_has_only_the_documented_gaps():
 
 
 def test_committed_example_tree_matches_generator(tmp_path):
-    assert EXAMPLE.is_dir(), "examples/tree is missing; regenerate with: python tests/synthtree.py examples/tree"
+    assert synthtree.EXAMPLE.is_dir(), "examples/tree is missing; regenerate with: python tests/synthtree.py examples/tree"
     synthtree.write_example_tree(tmp_path)
-    assert _files(EXAMPLE) == _files(tmp_path)
+    assert synthtree.tree_files() == synthtree.tree_files(tmp_path)
