@@ -15,7 +15,7 @@ import ast
 import os
 import re
 from functools import lru_cache
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 LINE_LENGTH = 119
 TF, TORCH, FLAX = "is_tf_available", "is_torch_available", "is_flax_available"
@@ -90,20 +90,32 @@ def _statement(node: ast.stmt) -> Optional[Statement]:
     return None
 
 
+def _type_checking(node: ast.stmt) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _guarded(node: ast.stmt) -> Optional[Tuple[str, bool, Sequence[ast.stmt]]]:
+    """(guard, legacy, the block's statements) of a guarded block: ``try: if not is_x_available(): raise ...
+    else:`` or the legacy ``if is_x_available():``; None for any other statement."""
+    if isinstance(node, ast.Try) and node.body and isinstance(node.body[0], ast.If):
+        guard = _guard_of(node.body[0].test)
+        return (guard, False, node.orelse) if guard is not None else None
+    if isinstance(node, ast.If) and not isinstance(node.test, ast.UnaryOp):
+        guard = _guard_of(node.test)
+        return (guard, True, node.body) if guard else None
+    return None
+
+
 def _collect(body: Sequence[ast.stmt], type_checking: bool, out: List[Block]) -> None:
     for node in body:
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            _collect(node.body, True, out)
-        elif isinstance(node, ast.Try) and node.body and isinstance(node.body[0], ast.If):
-            guard = _guard_of(node.body[0].test)
-            if guard is not None:
-                found = tuple(s for s in map(_statement, node.orelse) if s is not None)
-                out.append(Block(guard, type_checking, node.lineno, node.end_lineno or node.lineno, False, found))
-        elif isinstance(node, ast.If):
-            guard = _guard_of(node.test)
-            if guard and not isinstance(node.test, ast.UnaryOp):
-                found = tuple(s for s in map(_statement, node.body) if s is not None)
-                out.append(Block(guard, type_checking, node.lineno, node.end_lineno or node.lineno, True, found))
+        if _type_checking(node):
+            _collect(node.body, True, out)  # type: ignore[attr-defined]
+            continue
+        found = _guarded(node)
+        if found is not None:
+            guard, legacy, statements = found
+            parsed = tuple(s for s in map(_statement, statements) if s is not None)
+            out.append(Block(guard, type_checking, node.lineno, node.end_lineno or node.lineno, legacy, parsed))
 
 
 @lru_cache(maxsize=64)
@@ -127,10 +139,12 @@ def magic_comma(text: str, key: Optional[str] = None) -> bool:
     where that first one is exploded."""
     found = blocks(text)
     for tf_block in (b for b in found if b.guard == TF):
-        siblings = [s for b in found for s in _model_statements(b, key)
-                    if b.type_checking == tf_block.type_checking and b.guard in (TORCH, FLAX) and s.joinable]
-        siblings.sort(key=lambda s: (0 if any(s in b.statements for b in found if b.guard == TORCH) else 1, s.line))
-        sign = siblings[0].exploded if siblings else None
+        # The model's torch statements first, then its Flax ones, each in file order.
+        siblings = sorted(
+            ((b.guard != TORCH, s.line, s.exploded) for b in found for s in _model_statements(b, key)
+             if b.type_checking == tf_block.type_checking and b.guard in (TORCH, FLAX) and s.joinable)
+        )
+        sign = siblings[0][2] if siblings else None
         for own in _model_statements(tf_block, key):
             if own.joinable and own.exploded != bool(sign):
                 return True
@@ -164,19 +178,16 @@ def _gaps(text: str) -> Tuple[Tuple[str, str, int], ...]:
     out: List[Tuple[str, str, int]] = []
 
     def label(node: ast.stmt) -> str:
-        if isinstance(node, ast.Try) and node.body and isinstance(node.body[0], ast.If):
-            return _guard_of(node.body[0].test) or "-"
-        if isinstance(node, ast.If) and not isinstance(node.test, (ast.Name, ast.UnaryOp)):
-            return _guard_of(node.test) or "-"
-        return "-"
+        found = _guarded(node)
+        return (found[0] or "-") if found is not None else "-"
 
     def walk(body: Sequence[ast.stmt]) -> None:
         for above, below in zip(body, body[1:]):
             between = lines[(above.end_lineno or above.lineno): below.lineno - 1]
             out.append((label(above), label(below), sum(1 for ln in between if not ln.strip())))
         for node in body:
-            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-                walk(node.body)
+            if _type_checking(node):
+                walk(node.body)  # type: ignore[attr-defined]
 
     walk(tree.body)
     return tuple(out)
@@ -328,12 +339,13 @@ def trailing_space(text: str, classes: Sequence[str]) -> bool:
 
 
 def _orders(text: str, tf_classes: Sequence[str], tf_file_order: Sequence[str], prefix: str = "TF"):
-    page = sections(text)
-    names = [s.cls for s in page]
+    """The page's TF sections that have a twin there, in page order; sorted as their twins are; and as the
+    TF model file has them."""
+    names = [s.cls for s in sections(text)]
     tf = [n for n in names if n in tf_classes and n[len(prefix):] in names]
     by_twin = sorted(tf, key=lambda n: names.index(n[len(prefix):]))
     by_file = sorted(tf, key=lambda n: list(tf_file_order).index(n) if n in tf_file_order else len(tf_file_order))
-    return page, tf, by_twin, by_file
+    return tf, by_twin, by_file
 
 
 def run_elsewhere(text: str, tf_classes: Sequence[str], pt_classes: Sequence[str], prefix: str = "TF") -> bool:
@@ -345,7 +357,7 @@ def run_elsewhere(text: str, tf_classes: Sequence[str], pt_classes: Sequence[str
     if not tf or not any(n in pt_classes for n in names):
         return False
     stem = os.path.commonprefix([names[i][len(prefix):] for i in tf])
-    if any(n in pt_classes and n.startswith(stem) for n in names[tf[0]:]) and stem:
+    if stem and any(n in pt_classes and n.startswith(stem) for n in names[tf[0]:]):
         return True
     return tf[0] == 0 or names[tf[0] - 1] not in pt_classes
 
@@ -353,13 +365,13 @@ def run_elsewhere(text: str, tf_classes: Sequence[str], pt_classes: Sequence[str
 def page_order(text: str, tf_classes: Sequence[str], tf_file_order: Sequence[str], pt_classes: Sequence[str]) -> bool:
     """The TF sections follow neither their PyTorch twins' order on the page nor the TF model file's, or the
     TF run sits elsewhere than after the PyTorch run."""
-    _, tf, by_twin, by_file = _orders(text, tf_classes, tf_file_order)
+    tf, by_twin, by_file = _orders(text, tf_classes, tf_file_order)
     return (tf != by_twin and tf != by_file) or run_elsewhere(text, tf_classes, pt_classes)
 
 
 def file_order(text: str, tf_classes: Sequence[str], tf_file_order: Sequence[str]) -> bool:
     """The TF sections follow the TF model file's order, which is not their PyTorch twins' order on the page."""
-    _, tf, by_twin, by_file = _orders(text, tf_classes, tf_file_order)
+    tf, by_twin, by_file = _orders(text, tf_classes, tf_file_order)
     return tf == by_file != by_twin
 
 
@@ -393,6 +405,15 @@ def class_names(text: Optional[str]) -> List[str]:
     if not text:
         return []
     return [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
+
+
+def modeling_classes(index: Any, folder: str, tf_files: Sequence[str]) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """The classes of ``tf_files`` in file order, and those of ``folder``'s PyTorch modeling files (every
+    ``modeling_*.py`` of no other backend); ``index`` gives ``text(path)`` and ``glob(folder, pattern)``."""
+    pt_files = [p for p in index.glob(folder, "modeling_*.py")
+                if not p.rsplit("/", 1)[-1].startswith(("modeling_tf_", "modeling_flax_"))]
+    return (tuple(n for p in tf_files for n in class_names(index.text(p))),
+            tuple(n for p in pt_files for n in class_names(index.text(p))))
 
 
 # --------------------------------------------------------------------------- single removals of PyTorch and Flax

@@ -425,11 +425,8 @@ def _page_facts(version: str, model: str, cls: str) -> PageFacts:
     backend = release.session.ruleset.backends["tf"]
     found = Catalog(ref, backend).models()[model]
     tf_files = [found.module_path(package, stem) for stem in found.modules]
-    pt_files = [p for p in ref.glob(f"{package}/models/{found.folder}", "modeling_*.py")
-                if not p.rsplit("/", 1)[-1].startswith(("modeling_tf_", "modeling_flax_"))]
-    return PageFacts(ref.text(release.pages[model]) or "", cls, release.classes[model],
-                     tuple(n for p in tf_files for n in irregular.class_names(ref.text(p))),
-                     tuple(n for p in pt_files for n in irregular.class_names(ref.text(p))))
+    tf_file_order, pt = irregular.modeling_classes(ref, f"{package}/models/{found.folder}", tf_files)
+    return PageFacts(ref.text(release.pages[model]) or "", cls, release.classes[model], tf_file_order, pt)
 
 
 @pytest.mark.parametrize("version", WITH_DOCS)

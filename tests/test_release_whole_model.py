@@ -476,16 +476,15 @@ def facts(version: str, folder: str, kind: str) -> Optional[Facts]:
     if text is None:
         return None
     tf_files = tuple(model.module_path(package, stem) for stem in model.modules)
+    tf_file_order, pt = irregular.modeling_classes(ref, f"{package}/models/{model.folder}", tf_files)
     return Facts(
         text=text,
         top=kind == TOP,
         key=f"models.{model.dotted}",
         keys=tuple(t for t, _ in model.model_types),
         tf=tuple(c.name for c in model.classes),
-        tf_file_order=tuple(n for p in tf_files for n in irregular.class_names(ref.text(p))),
-        pt=tuple(n for p in ref.glob(f"{package}/models/{model.folder}", "modeling_*.py")
-                 if not p.rsplit("/", 1)[-1].startswith(("modeling_tf_", "modeling_flax_"))
-                 for n in irregular.class_names(ref.text(p))),
+        tf_file_order=tf_file_order,
+        pt=pt,
         tf_files=tf_files,
         pt_auto=ref.text(f"{package}/models/auto/modeling_auto.py") or "",
         whole_block=not mutations.extra_exports(model),
